@@ -1,0 +1,745 @@
+//! Container operations.
+
+mod spec;
+
+use bollard::errors::Error as BollardError;
+use bollard::models::{
+    ContainerInspectResponse, ContainerStatsResponse, ContainerSummary as DockerContainerSummary,
+    PortSummary,
+};
+use bollard::query_parameters::{
+    CreateContainerOptions, InspectContainerOptions, KillContainerOptions, ListContainersOptions,
+    LogsOptions, RemoveContainerOptions, RenameContainerOptions, RestartContainerOptions,
+    StartContainerOptions, StatsOptions, StopContainerOptions, TopOptions,
+};
+use futures_util::StreamExt;
+
+use super::{DockerService, now_rfc3339, unix_to_rfc3339};
+use crate::error::AppError;
+use crate::model::ActionResult;
+use crate::model::containers::{
+    ContainerDetails, ContainerLogs, ContainerMount, ContainerNetwork, ContainerProcesses,
+    ContainerStats, ContainerSummary, CreateContainerRequest, PortBinding, PortMap, RestartPolicy,
+};
+pub use spec::{build_create_spec, parse_memory, validate_container_name};
+
+/// How many log lines to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogTail {
+    /// Every line.
+    All,
+    /// The last N lines.
+    Last(u64),
+}
+
+impl LogTail {
+    fn as_docker(&self) -> String {
+        match self {
+            LogTail::All => "all".into(),
+            LogTail::Last(n) => n.to_string(),
+        }
+    }
+}
+
+fn subject(id: &str) -> String {
+    format!("Container '{id}'")
+}
+
+fn short_id(id: &str) -> String {
+    id.chars().take(12).collect()
+}
+
+fn trim_name(name: &str) -> String {
+    name.strip_prefix('/').unwrap_or(name).to_string()
+}
+
+fn is_not_modified(err: &BollardError) -> bool {
+    matches!(
+        err,
+        BollardError::DockerResponseServerError {
+            status_code: 304,
+            ..
+        }
+    )
+}
+
+/// Builds the inspect-shaped port map from the list endpoint's port summaries.
+fn ports_from_summary(ports: &[PortSummary]) -> PortMap {
+    let mut map = PortMap::new();
+    for port in ports {
+        let proto = port
+            .typ
+            .map(|t| t.to_string())
+            .unwrap_or_else(|| "tcp".into());
+        let key = format!("{}/{}", port.private_port, proto);
+        match port.public_port {
+            Some(public) => {
+                let binding = PortBinding {
+                    host_ip: port.ip.clone().unwrap_or_default(),
+                    host_port: public.to_string(),
+                };
+                match map.entry(key).or_insert(None) {
+                    Some(list) => list.push(binding),
+                    slot @ None => *slot = Some(vec![binding]),
+                }
+            }
+            None => {
+                map.entry(key).or_insert(None);
+            }
+        }
+    }
+    map
+}
+
+fn summary_from_docker(item: DockerContainerSummary) -> ContainerSummary {
+    let id = item.id.unwrap_or_default();
+    ContainerSummary {
+        id: short_id(&id),
+        name: item
+            .names
+            .and_then(|names| names.into_iter().next())
+            .map(|name| trim_name(&name))
+            .unwrap_or_default(),
+        image: item.image.unwrap_or_default(),
+        status: item.state.map(|s| s.to_string()).unwrap_or_default(),
+        status_text: item.status.unwrap_or_default(),
+        created: unix_to_rfc3339(item.created.unwrap_or_default()),
+        ports: ports_from_summary(item.ports.as_deref().unwrap_or_default()),
+        labels: item.labels.unwrap_or_default().into_iter().collect(),
+        command: item.command.unwrap_or_default(),
+    }
+}
+
+fn details_from_inspect(inspect: ContainerInspectResponse) -> ContainerDetails {
+    let id = inspect.id.unwrap_or_default();
+    let config = inspect.config.unwrap_or_default();
+    let host = inspect.host_config.unwrap_or_default();
+    let state = inspect.state.unwrap_or_default();
+    let network_settings = inspect.network_settings.unwrap_or_default();
+    let networks = network_settings
+        .networks
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(name, endpoint)| {
+            (
+                name,
+                ContainerNetwork {
+                    network_id: endpoint.network_id.unwrap_or_default(),
+                    ip_address: endpoint.ip_address.unwrap_or_default(),
+                    gateway: endpoint.gateway.unwrap_or_default(),
+                    mac_address: endpoint.mac_address.unwrap_or_default(),
+                    aliases: endpoint.aliases.unwrap_or_default(),
+                },
+            )
+        })
+        .collect();
+    let ports = network_settings
+        .ports
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(port, bindings)| {
+            let bindings = bindings.map(|list| {
+                list.into_iter()
+                    .map(|b| PortBinding {
+                        host_ip: b.host_ip.unwrap_or_default(),
+                        host_port: b.host_port.unwrap_or_default(),
+                    })
+                    .collect()
+            });
+            (port, bindings)
+        })
+        .collect();
+    let mounts = inspect
+        .mounts
+        .unwrap_or_default()
+        .into_iter()
+        .map(|m| ContainerMount {
+            kind: m.typ.unwrap_or_default(),
+            name: m.name,
+            source: m.source.unwrap_or_default(),
+            destination: m.destination.unwrap_or_default(),
+            mode: m.mode.unwrap_or_default(),
+            rw: m.rw.unwrap_or_default(),
+        })
+        .collect();
+    let restart = host.restart_policy.unwrap_or_default();
+    ContainerDetails {
+        short_id: short_id(&id),
+        id,
+        name: trim_name(&inspect.name.unwrap_or_default()),
+        image: config.image.unwrap_or_default(),
+        image_id: inspect.image.unwrap_or_default(),
+        status: state.status.map(|s| s.to_string()).unwrap_or_default(),
+        running: state.running.unwrap_or_default(),
+        paused: state.paused.unwrap_or_default(),
+        created: inspect.created.unwrap_or_default(),
+        started: state.started_at.unwrap_or_default(),
+        finished: state.finished_at.unwrap_or_default(),
+        exit_code: state.exit_code.unwrap_or_default(),
+        pid: state.pid.unwrap_or_default(),
+        restart_count: inspect.restart_count.unwrap_or_default(),
+        health: state
+            .health
+            .and_then(|h| h.status)
+            .map(|status| status.to_string()),
+        ports,
+        networks,
+        mounts,
+        environment: config.env.unwrap_or_default(),
+        labels: config.labels.unwrap_or_default().into_iter().collect(),
+        command: config.cmd.unwrap_or_default(),
+        entrypoint: config.entrypoint.unwrap_or_default(),
+        working_dir: config.working_dir.unwrap_or_default(),
+        user: config.user.unwrap_or_default(),
+        hostname: config.hostname.unwrap_or_default(),
+        restart_policy: RestartPolicy {
+            name: restart
+                .name
+                .map(|n| n.to_string())
+                .filter(|n| !n.is_empty())
+                .unwrap_or_else(|| "no".into()),
+            maximum_retry_count: restart.maximum_retry_count.unwrap_or_default(),
+        },
+        tty: config.tty.unwrap_or_default(),
+        privileged: host.privileged.unwrap_or_default(),
+        network_mode: host.network_mode.unwrap_or_default(),
+        memory: host.memory.unwrap_or_default(),
+        nano_cpus: host.nano_cpus.unwrap_or_default(),
+    }
+}
+
+fn stats_from_docker(id: String, name: String, stats: ContainerStatsResponse) -> ContainerStats {
+    let cpu = stats.cpu_stats.unwrap_or_default();
+    let precpu = stats.precpu_stats.unwrap_or_default();
+    let total = cpu
+        .cpu_usage
+        .as_ref()
+        .and_then(|u| u.total_usage)
+        .unwrap_or(0);
+    let pre_total = precpu
+        .cpu_usage
+        .as_ref()
+        .and_then(|u| u.total_usage)
+        .unwrap_or(0);
+    let system = cpu.system_cpu_usage.unwrap_or(0);
+    let pre_system = precpu.system_cpu_usage.unwrap_or(0);
+    let online = cpu
+        .online_cpus
+        .map(u64::from)
+        .or_else(|| {
+            cpu.cpu_usage
+                .as_ref()
+                .and_then(|u| u.percpu_usage.as_ref())
+                .map(|v| v.len() as u64)
+        })
+        .unwrap_or(1)
+        .max(1);
+    let cpu_delta = total.saturating_sub(pre_total) as f64;
+    let system_delta = system.saturating_sub(pre_system) as f64;
+    let cpu_percent = if cpu_delta > 0.0 && system_delta > 0.0 {
+        cpu_delta / system_delta * online as f64 * 100.0
+    } else {
+        0.0
+    };
+    let memory = stats.memory_stats.unwrap_or_default();
+    let cache = memory
+        .stats
+        .as_ref()
+        .and_then(|s| {
+            s.get("inactive_file")
+                .or_else(|| s.get("total_inactive_file"))
+                .or_else(|| s.get("cache"))
+        })
+        .copied()
+        .unwrap_or(0);
+    let memory_usage = memory.usage.unwrap_or(0).saturating_sub(cache);
+    let memory_limit = memory.limit.unwrap_or(0);
+    let memory_percent = if memory_limit > 0 {
+        memory_usage as f64 / memory_limit as f64 * 100.0
+    } else {
+        0.0
+    };
+    let (rx, tx) = stats
+        .networks
+        .unwrap_or_default()
+        .values()
+        .fold((0, 0), |(rx, tx), n| {
+            (rx + n.rx_bytes.unwrap_or(0), tx + n.tx_bytes.unwrap_or(0))
+        });
+    let (read, write) = stats
+        .blkio_stats
+        .and_then(|b| b.io_service_bytes_recursive)
+        .unwrap_or_default()
+        .iter()
+        .fold((0, 0), |(r, w), entry| {
+            match entry.op.as_deref().map(str::to_ascii_lowercase).as_deref() {
+                Some("read") => (r + entry.value.unwrap_or(0), w),
+                Some("write") => (r, w + entry.value.unwrap_or(0)),
+                _ => (r, w),
+            }
+        });
+    ContainerStats {
+        container_id: id,
+        name,
+        cpu_percent: (cpu_percent * 100.0).round() / 100.0,
+        memory_usage,
+        memory_limit,
+        memory_percent: (memory_percent * 100.0).round() / 100.0,
+        network_rx_bytes: rx,
+        network_tx_bytes: tx,
+        block_read_bytes: read,
+        block_write_bytes: write,
+        pids: stats.pids_stats.and_then(|p| p.current).unwrap_or(0),
+        read: stats.read.unwrap_or_default(),
+    }
+}
+
+impl DockerService {
+    /// Lists containers (running only unless `all`), in one daemon call.
+    pub async fn list_containers(&self, all: bool) -> Result<Vec<ContainerSummary>, AppError> {
+        let client = self.client().await?;
+        let options = ListContainersOptions {
+            all,
+            ..Default::default()
+        };
+        match client.list_containers(Some(options)).await {
+            Ok(items) => Ok(items.into_iter().map(summary_from_docker).collect()),
+            Err(err) => Err(self.fail(err, "Container list").await),
+        }
+    }
+
+    async fn inspect_raw(&self, id: &str) -> Result<ContainerInspectResponse, AppError> {
+        let client = self.client().await?;
+        match client
+            .inspect_container(id, None::<InspectContainerOptions>)
+            .await
+        {
+            Ok(inspect) => Ok(inspect),
+            Err(err) => Err(self.fail(err, &subject(id)).await),
+        }
+    }
+
+    /// Docker's raw inspect document, as `docker inspect` prints it.
+    pub async fn inspect_container_document(
+        &self,
+        id: &str,
+    ) -> Result<serde_json::Value, AppError> {
+        let inspect = self.inspect_raw(id).await?;
+        serde_json::to_value(inspect).map_err(|err| {
+            tracing::error!(error = %err, "could not encode inspect document");
+            AppError::Internal("Could not encode the inspect document".into())
+        })
+    }
+
+    /// The details of one container.
+    pub async fn container_details(&self, id: &str) -> Result<ContainerDetails, AppError> {
+        let inspect = self.inspect_raw(id).await?;
+        Ok(details_from_inspect(inspect))
+    }
+
+    /// Resolves an id, prefix or name to (full id, name), or a 404 naming it.
+    async fn resolve(&self, id: &str) -> Result<(String, String), AppError> {
+        let inspect = self.inspect_raw(id).await?;
+        Ok((
+            inspect.id.unwrap_or_default(),
+            trim_name(&inspect.name.unwrap_or_default()),
+        ))
+    }
+
+    /// Creates a container (never starts it), after validating every field of the request.
+    pub async fn create_container(
+        &self,
+        request: CreateContainerRequest,
+    ) -> Result<ActionResult, AppError> {
+        let spec = build_create_spec(request, self.policy())?;
+        let client = self.client().await?;
+        let options = spec.name.as_ref().map(|name| CreateContainerOptions {
+            name: Some(name.clone()),
+            ..Default::default()
+        });
+        let label = spec.name.clone().unwrap_or_else(|| spec.image.clone());
+        let created = match client.create_container(options, spec.body).await {
+            Ok(created) => created,
+            Err(BollardError::DockerResponseServerError {
+                status_code: 404,
+                message,
+            }) => {
+                let lower = message.to_ascii_lowercase();
+                return Err(AppError::NotFound(if lower.contains("no such image") {
+                    format!(
+                        "Image '{}' not found: pull it first (POST /api/images/pull)",
+                        spec.image
+                    )
+                } else if lower.contains("network") {
+                    format!("Network not found: {message}")
+                } else {
+                    message
+                }));
+            }
+            Err(BollardError::DockerResponseServerError {
+                status_code: 409, ..
+            }) => {
+                return Err(AppError::Conflict(format!(
+                    "Container name '{label}' is already in use"
+                )));
+            }
+            Err(err) => return Err(self.fail(err, &subject(&label)).await),
+        };
+        let name = match spec.name {
+            Some(name) => name,
+            None => self
+                .resolve(&created.id)
+                .await
+                .map(|(_, name)| name)
+                .unwrap_or_default(),
+        };
+        Ok(ActionResult {
+            message: format!("Container '{name}' created"),
+            container_id: created.id,
+            name,
+            status: "created".into(),
+        })
+    }
+
+    /// Starts a container; starting a running one succeeds and says so.
+    pub async fn start_container(&self, id: &str) -> Result<ActionResult, AppError> {
+        let (full_id, name) = self.resolve(id).await?;
+        let client = self.client().await?;
+        let message = match client
+            .start_container(&full_id, None::<StartContainerOptions>)
+            .await
+        {
+            Ok(()) => format!("Container '{name}' started"),
+            Err(err) if is_not_modified(&err) => format!("Container '{name}' is already running"),
+            Err(err) => return Err(self.fail(err, &subject(id)).await),
+        };
+        Ok(action(message, full_id, name, "started"))
+    }
+
+    /// Stops a container, waiting `timeout` seconds before killing it.
+    pub async fn stop_container(&self, id: &str, timeout: i64) -> Result<ActionResult, AppError> {
+        let (full_id, name) = self.resolve(id).await?;
+        let client = self.client().await?;
+        let options = StopContainerOptions {
+            t: Some(clamp_timeout(timeout)?),
+            ..Default::default()
+        };
+        let message = match client.stop_container(&full_id, Some(options)).await {
+            Ok(()) => format!("Container '{name}' stopped"),
+            Err(err) if is_not_modified(&err) => format!("Container '{name}' is already stopped"),
+            Err(err) => return Err(self.fail(err, &subject(id)).await),
+        };
+        Ok(action(message, full_id, name, "stopped"))
+    }
+
+    /// Restarts a container.
+    pub async fn restart_container(
+        &self,
+        id: &str,
+        timeout: i64,
+    ) -> Result<ActionResult, AppError> {
+        let (full_id, name) = self.resolve(id).await?;
+        let client = self.client().await?;
+        let options = RestartContainerOptions {
+            t: Some(clamp_timeout(timeout)?),
+            ..Default::default()
+        };
+        if let Err(err) = client.restart_container(&full_id, Some(options)).await {
+            return Err(self.fail(err, &subject(id)).await);
+        }
+        Ok(action(
+            format!("Container '{name}' restarted"),
+            full_id,
+            name,
+            "restarted",
+        ))
+    }
+
+    /// Removes a container; a running one needs `force`.
+    pub async fn remove_container(&self, id: &str, force: bool) -> Result<ActionResult, AppError> {
+        let (full_id, name) = self.resolve(id).await?;
+        let client = self.client().await?;
+        let options = RemoveContainerOptions {
+            force,
+            ..Default::default()
+        };
+        match client.remove_container(&full_id, Some(options)).await {
+            Ok(()) => Ok(action(
+                format!("Container '{name}' removed"),
+                full_id,
+                name,
+                "removed",
+            )),
+            Err(BollardError::DockerResponseServerError {
+                status_code: 409, ..
+            }) => Err(AppError::Conflict(format!(
+                "Container '{name}' is running: stop it first or remove it with force=true"
+            ))),
+            Err(err) => Err(self.fail(err, &subject(id)).await),
+        }
+    }
+
+    /// Sends a signal to a running container (default `SIGKILL`).
+    pub async fn kill_container(
+        &self,
+        id: &str,
+        signal: Option<String>,
+    ) -> Result<ActionResult, AppError> {
+        let signal = signal.unwrap_or_else(|| "SIGKILL".into());
+        validate_signal(&signal)?;
+        let (full_id, name) = self.resolve(id).await?;
+        let client = self.client().await?;
+        let options = KillContainerOptions {
+            signal: signal.clone(),
+        };
+        match client.kill_container(&full_id, Some(options)).await {
+            Ok(()) => Ok(action(
+                format!("Signal {signal} sent to container '{name}'"),
+                full_id,
+                name,
+                "killed",
+            )),
+            Err(BollardError::DockerResponseServerError {
+                status_code: 409, ..
+            }) => Err(AppError::Conflict(format!(
+                "Container '{name}' is not running"
+            ))),
+            Err(err) => Err(self.fail(err, &subject(id)).await),
+        }
+    }
+
+    /// Pauses a running container.
+    pub async fn pause_container(&self, id: &str) -> Result<ActionResult, AppError> {
+        let (full_id, name) = self.resolve(id).await?;
+        let client = self.client().await?;
+        match client.pause_container(&full_id).await {
+            Ok(()) => Ok(action(
+                format!("Container '{name}' paused"),
+                full_id,
+                name,
+                "paused",
+            )),
+            Err(BollardError::DockerResponseServerError {
+                status_code: 409,
+                message,
+            }) => Err(AppError::Conflict(format!(
+                "Container '{name}' cannot be paused: {message}"
+            ))),
+            Err(err) => Err(self.fail(err, &subject(id)).await),
+        }
+    }
+
+    /// Unpauses a paused container.
+    pub async fn unpause_container(&self, id: &str) -> Result<ActionResult, AppError> {
+        let (full_id, name) = self.resolve(id).await?;
+        let client = self.client().await?;
+        match client.unpause_container(&full_id).await {
+            Ok(()) => Ok(action(
+                format!("Container '{name}' unpaused"),
+                full_id,
+                name,
+                "unpaused",
+            )),
+            Err(BollardError::DockerResponseServerError {
+                status_code: 409,
+                message,
+            }) => Err(AppError::Conflict(format!(
+                "Container '{name}' cannot be unpaused: {message}"
+            ))),
+            Err(err) => Err(self.fail(err, &subject(id)).await),
+        }
+    }
+
+    /// Renames a container.
+    pub async fn rename_container(
+        &self,
+        id: &str,
+        new_name: &str,
+    ) -> Result<ActionResult, AppError> {
+        validate_container_name(new_name)?;
+        let (full_id, _) = self.resolve(id).await?;
+        let client = self.client().await?;
+        let options = RenameContainerOptions {
+            name: new_name.to_string(),
+        };
+        match client.rename_container(&full_id, options).await {
+            Ok(()) => Ok(action(
+                format!("Container renamed to '{new_name}'"),
+                full_id,
+                new_name.to_string(),
+                "renamed",
+            )),
+            Err(BollardError::DockerResponseServerError {
+                status_code: 409, ..
+            }) => Err(AppError::Conflict(format!(
+                "Container name '{new_name}' is already in use"
+            ))),
+            Err(err) => Err(self.fail(err, &subject(id)).await),
+        }
+    }
+
+    /// The processes running in a container (`docker top`).
+    pub async fn container_processes(
+        &self,
+        id: &str,
+        ps_args: Option<String>,
+    ) -> Result<ContainerProcesses, AppError> {
+        if let Some(args) = &ps_args
+            && !args
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | ' ' | ',' | '='))
+        {
+            return Err(AppError::bad_request(format!(
+                "Invalid ps_args '{args}': use ps options like \"aux\" or \"-ef\""
+            )));
+        }
+        let (full_id, name) = self.resolve(id).await?;
+        let client = self.client().await?;
+        let options = ps_args.map(|ps_args| TopOptions { ps_args });
+        match client.top_processes(&full_id, options).await {
+            Ok(top) => Ok(ContainerProcesses {
+                container_id: full_id,
+                titles: top.titles.unwrap_or_default(),
+                processes: top.processes.unwrap_or_default(),
+            }),
+            Err(BollardError::DockerResponseServerError {
+                status_code: 409, ..
+            }) => Err(AppError::Conflict(format!(
+                "Container '{name}' is not running"
+            ))),
+            Err(BollardError::DockerResponseServerError {
+                status_code: 500,
+                message,
+            }) if message.contains("is not running") => Err(AppError::Conflict(format!(
+                "Container '{name}' is not running"
+            ))),
+            Err(err) => Err(self.fail(err, &subject(id)).await),
+        }
+    }
+
+    /// One sample of a container's resource usage (`docker stats --no-stream`).
+    pub async fn container_stats(&self, id: &str) -> Result<ContainerStats, AppError> {
+        let (full_id, name) = self.resolve(id).await?;
+        let client = self.client().await?;
+        let options = StatsOptions {
+            stream: false,
+            one_shot: false,
+        };
+        let mut stream = client.stats(&full_id, Some(options));
+        match stream.next().await {
+            Some(Ok(stats)) => Ok(stats_from_docker(full_id, name, stats)),
+            Some(Err(err)) => Err(self.fail(err, &subject(id)).await),
+            None => Err(AppError::Internal(format!(
+                "The daemon returned no stats for container '{name}'"
+            ))),
+        }
+    }
+
+    /// The last lines a container printed (stdout and stderr).
+    pub async fn container_logs(&self, id: &str, tail: LogTail) -> Result<ContainerLogs, AppError> {
+        let (full_id, name) = self.resolve(id).await?;
+        let client = self.client().await?;
+        let options = LogsOptions {
+            stdout: true,
+            stderr: true,
+            tail: tail.as_docker(),
+            ..Default::default()
+        };
+        let mut stream = client.logs(&full_id, Some(options));
+        let mut bytes = Vec::new();
+        while let Some(chunk) = stream.next().await {
+            match chunk {
+                Ok(output) => bytes.extend_from_slice(output.as_ref()),
+                Err(err) => return Err(self.fail(err, &subject(id)).await),
+            }
+        }
+        Ok(ContainerLogs {
+            container_id: full_id,
+            name,
+            logs: String::from_utf8_lossy(&bytes).into_owned(),
+            tail: tail.as_docker(),
+            timestamp: now_rfc3339(),
+        })
+    }
+}
+
+fn action(message: String, container_id: String, name: String, status: &str) -> ActionResult {
+    ActionResult {
+        message,
+        container_id,
+        name,
+        status: status.into(),
+    }
+}
+
+fn clamp_timeout(timeout: i64) -> Result<i32, AppError> {
+    if (0..=3600).contains(&timeout) {
+        Ok(timeout as i32)
+    } else {
+        Err(AppError::bad_request(format!(
+            "Field 'timeout' must be a number of seconds from 0 to 3600, got {timeout}"
+        )))
+    }
+}
+
+fn validate_signal(signal: &str) -> Result<(), AppError> {
+    let upper = signal.to_ascii_uppercase();
+    let name = upper.strip_prefix("SIG").unwrap_or(&upper);
+    let known = [
+        "HUP", "INT", "QUIT", "ILL", "TRAP", "ABRT", "BUS", "FPE", "KILL", "USR1", "SEGV", "USR2",
+        "PIPE", "ALRM", "TERM", "STKFLT", "CHLD", "CONT", "STOP", "TSTP", "TTIN", "TTOU", "URG",
+        "XCPU", "XFSZ", "VTALRM", "PROF", "WINCH", "IO", "PWR", "SYS",
+    ];
+    if known.contains(&name) || signal.parse::<u8>().is_ok_and(|n| (1..=64).contains(&n)) {
+        Ok(())
+    } else {
+        Err(AppError::bad_request(format!(
+            "Invalid signal '{signal}': use a name like SIGTERM or a number from 1 to 64"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bollard::models::PortSummaryTypeEnum;
+
+    #[test]
+    fn list_ports_take_the_inspect_shape() {
+        let ports = vec![
+            PortSummary {
+                ip: Some("0.0.0.0".into()),
+                private_port: 80,
+                public_port: Some(8080),
+                typ: Some(PortSummaryTypeEnum::TCP),
+            },
+            PortSummary {
+                ip: Some("::".into()),
+                private_port: 80,
+                public_port: Some(8080),
+                typ: Some(PortSummaryTypeEnum::TCP),
+            },
+            PortSummary {
+                ip: None,
+                private_port: 53,
+                public_port: None,
+                typ: Some(PortSummaryTypeEnum::UDP),
+            },
+        ];
+        let map = ports_from_summary(&ports);
+        assert_eq!(map["80/tcp"].as_ref().map(Vec::len), Some(2));
+        assert_eq!(map["80/tcp"].as_ref().unwrap()[0].host_port, "8080");
+        assert_eq!(map["53/udp"], None);
+    }
+
+    #[test]
+    fn timeouts_and_signals_are_validated() {
+        assert!(clamp_timeout(10).is_ok());
+        assert!(clamp_timeout(-1).is_err());
+        assert!(validate_signal("SIGTERM").is_ok());
+        assert!(validate_signal("hup").is_ok());
+        assert!(validate_signal("9").is_ok());
+        assert!(validate_signal("SIGNOPE").is_err());
+        assert!(validate_signal("; rm -rf /").is_err());
+    }
+}

@@ -1,0 +1,100 @@
+//! The Docker service layer: every Docker operation of Berth is written here once, on top of bollard.
+//!
+//! REST handlers and server functions are thin wrappers around [`DockerService`].
+
+pub mod containers;
+mod errors;
+mod raw;
+pub mod system;
+pub use containers::LogTail;
+mod time;
+
+use std::sync::Arc;
+
+use bollard::Docker;
+use tokio::sync::RwLock;
+
+use crate::error::AppError;
+pub use errors::{docker_error, is_connection_error};
+pub use time::{now_rfc3339, unix_to_rfc3339};
+
+/// Where and how to reach the Docker daemon.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DockerEndpoint {
+    /// Read `DOCKER_HOST`, `DOCKER_TLS_VERIFY` and `DOCKER_CERT_PATH` like the docker CLI does.
+    FromEnvironment,
+    /// An explicit `unix://`, `tcp://`, `http://`, `https://` address.
+    Host(String),
+}
+
+/// Server-side policy for what clients may ask of the daemon.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Policy {
+    /// Whether `privileged: true` containers may be created.
+    pub allow_privileged: bool,
+}
+
+/// The bollard-backed Docker service, shared by REST and server functions.
+///
+/// The daemon connection is made lazily and the API version negotiated on first use, so the server starts
+/// while the daemon is down and recovers by itself when it comes back.
+#[derive(Clone)]
+pub struct DockerService {
+    endpoint: DockerEndpoint,
+    policy: Policy,
+    client: Arc<RwLock<Option<Docker>>>,
+}
+
+impl DockerService {
+    /// Makes a service for the given endpoint; no connection is attempted yet.
+    pub fn new(endpoint: DockerEndpoint, policy: Policy) -> Self {
+        Self {
+            endpoint,
+            policy,
+            client: Arc::new(RwLock::new(None)),
+        }
+    }
+
+    /// The policy this service enforces.
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// A connected client with a negotiated API version, or [`AppError::DaemonUnavailable`].
+    pub async fn client(&self) -> Result<Docker, AppError> {
+        if let Some(client) = self.client.read().await.as_ref() {
+            return Ok(client.clone());
+        }
+        let mut slot = self.client.write().await;
+        if let Some(client) = slot.as_ref() {
+            return Ok(client.clone());
+        }
+        let unconnected = match &self.endpoint {
+            DockerEndpoint::FromEnvironment => Docker::connect_with_defaults(),
+            DockerEndpoint::Host(host) => Docker::connect_with_host(host),
+        }
+        .map_err(|err| {
+            tracing::error!(error = %err, "invalid Docker endpoint");
+            AppError::DaemonUnavailable
+        })?;
+        let negotiated = unconnected.negotiate_version().await.map_err(|err| {
+            tracing::warn!(error = %err, "Docker daemon unreachable");
+            AppError::DaemonUnavailable
+        })?;
+        *slot = Some(negotiated.clone());
+        Ok(negotiated)
+    }
+
+    /// Forgets the negotiated client so that the next call negotiates again (after a daemon restart).
+    pub(crate) async fn reset(&self) {
+        *self.client.write().await = None;
+    }
+
+    /// Maps a bollard error, dropping the cached client when the daemon went away.
+    pub(crate) async fn fail(&self, err: bollard::errors::Error, subject: &str) -> AppError {
+        if is_connection_error(&err) {
+            self.reset().await;
+        }
+        docker_error(err, subject)
+    }
+}

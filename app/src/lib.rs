@@ -1,0 +1,56 @@
+//! Berth's shared crate: the error type and views shared by server and browser, the Docker service layer
+//! (with the `ssr` feature), the server functions and the Leptos console.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod docker;
+pub mod error;
+pub mod model;
+pub mod ui;
+
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::StaticSegment;
+use leptos_router::components::{Route, Router, Routes};
+
+/// The HTML document around the app, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <link rel="icon" href="/favicon.ico"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The console: top bar and pages.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    ui::mark_hydrated();
+    view! {
+        <Stylesheet id="leptos" href="/pkg/berth.css"/>
+        <Title text="Berth"/>
+        <Router>
+            <header class="topbar">
+                <a class="brand" href="/">"Berth"</a>
+                <span class="tagline">"Docker, at your berth"</span>
+            </header>
+            <main>
+                <Routes fallback=|| view! { <ui::NotFound/> }>
+                    <Route path=StaticSegment("") view=ui::containers::ContainersPage/>
+                </Routes>
+            </main>
+        </Router>
+    }
+}

@@ -1,0 +1,300 @@
+//! Container views and requests.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Published ports in Docker's inspect shape: `{"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}`;
+/// an exposed but unpublished port maps to `null`.
+pub type PortMap = BTreeMap<String, Option<Vec<PortBinding>>>;
+
+/// One host binding of a container port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PortBinding {
+    /// The host address the port is bound on.
+    #[serde(rename = "HostIp")]
+    pub host_ip: String,
+    /// The host port, as a string like Docker prints it.
+    #[serde(rename = "HostPort")]
+    pub host_port: String,
+}
+
+/// One row of `GET /api/containers`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerSummary {
+    /// 12-character short id.
+    pub id: String,
+    /// Name without the leading `/`.
+    pub name: String,
+    /// The image the container was created from.
+    pub image: String,
+    /// Docker's state: `running`, `exited`, `created`, `paused`...
+    pub status: String,
+    /// Docker's human status text, e.g. `Up 5 minutes`.
+    pub status_text: String,
+    /// Creation time, RFC 3339 UTC.
+    pub created: String,
+    /// Ports in the inspect shape.
+    pub ports: PortMap,
+    /// Container labels.
+    pub labels: BTreeMap<String, String>,
+    /// The command line the container runs.
+    pub command: String,
+}
+
+/// One network a container is attached to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerNetwork {
+    /// The network's id.
+    pub network_id: String,
+    /// IPv4 address on that network.
+    pub ip_address: String,
+    /// Gateway on that network.
+    pub gateway: String,
+    /// MAC address on that network.
+    pub mac_address: String,
+    /// DNS aliases on that network.
+    pub aliases: Vec<String>,
+}
+
+/// One mount of a container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerMount {
+    /// `bind`, `volume`, `tmpfs`...
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The volume name, for volume mounts.
+    pub name: Option<String>,
+    /// Host path or volume path.
+    pub source: String,
+    /// Path inside the container.
+    pub destination: String,
+    /// Mount mode, e.g. `rw`, `ro`, `z`.
+    pub mode: String,
+    /// Whether the mount is writable.
+    pub rw: bool,
+}
+
+/// The restart policy of a container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestartPolicy {
+    /// `no`, `always`, `unless-stopped`, `on-failure`.
+    pub name: String,
+    /// Retry limit for `on-failure`.
+    pub maximum_retry_count: i64,
+}
+
+/// `GET /api/containers/{id}`: the details of one container.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContainerDetails {
+    /// Full id.
+    pub id: String,
+    /// 12-character short id.
+    pub short_id: String,
+    /// Name without the leading `/`.
+    pub name: String,
+    /// The image reference the container was created with.
+    pub image: String,
+    /// The image id.
+    pub image_id: String,
+    /// Docker's state: `running`, `exited`, `created`, `paused`...
+    pub status: String,
+    /// Whether it is running.
+    pub running: bool,
+    /// Whether it is paused.
+    pub paused: bool,
+    /// Creation time, RFC 3339.
+    pub created: String,
+    /// Last start time, RFC 3339 (Docker's zero time if never started).
+    pub started: String,
+    /// Last finish time, RFC 3339 (Docker's zero time if never finished).
+    pub finished: String,
+    /// Exit code of the last run.
+    pub exit_code: i64,
+    /// Main process id (0 when not running).
+    pub pid: i64,
+    /// How often Docker restarted it.
+    pub restart_count: i64,
+    /// Health status when a healthcheck is set.
+    pub health: Option<String>,
+    /// Ports in the inspect shape.
+    pub ports: PortMap,
+    /// Attached networks by name.
+    pub networks: BTreeMap<String, ContainerNetwork>,
+    /// Mounts.
+    pub mounts: Vec<ContainerMount>,
+    /// Environment as `KEY=value` lines.
+    pub environment: Vec<String>,
+    /// Labels.
+    pub labels: BTreeMap<String, String>,
+    /// Command arguments.
+    pub command: Vec<String>,
+    /// Entrypoint arguments.
+    pub entrypoint: Vec<String>,
+    /// Working directory.
+    pub working_dir: String,
+    /// User the process runs as.
+    pub user: String,
+    /// Hostname inside the container.
+    pub hostname: String,
+    /// Restart policy.
+    pub restart_policy: RestartPolicy,
+    /// Whether a TTY is attached.
+    pub tty: bool,
+    /// Whether the container is privileged.
+    pub privileged: bool,
+    /// Network mode (`bridge`, `host`, `none`, a network name...).
+    pub network_mode: String,
+    /// Memory limit in bytes (0 = none).
+    pub memory: i64,
+    /// CPU limit in units of 1e-9 CPUs (0 = none).
+    pub nano_cpus: i64,
+}
+
+/// `GET /api/containers/{id}/logs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerLogs {
+    /// Full id.
+    pub container_id: String,
+    /// Name without `/`.
+    pub name: String,
+    /// The log text (stdout and stderr interleaved).
+    pub logs: String,
+    /// How many lines were asked for (`all` or a number).
+    pub tail: String,
+    /// When the logs were read, RFC 3339 UTC.
+    pub timestamp: String,
+}
+
+/// `GET /api/containers/{id}/top`: the processes of a running container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ContainerProcesses {
+    /// Full id.
+    pub container_id: String,
+    /// Column titles, as `ps` prints them.
+    pub titles: Vec<String>,
+    /// One row per process.
+    pub processes: Vec<Vec<String>>,
+}
+
+/// `GET /api/containers/{id}/stats`: one-shot resource usage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContainerStats {
+    /// Full id.
+    pub container_id: String,
+    /// Name without `/`.
+    pub name: String,
+    /// CPU usage in percent of one CPU times the number of CPUs (as `docker stats`).
+    pub cpu_percent: f64,
+    /// Memory used in bytes (cache excluded, as `docker stats`).
+    pub memory_usage: u64,
+    /// Memory limit in bytes.
+    pub memory_limit: u64,
+    /// Memory use in percent of the limit.
+    pub memory_percent: f64,
+    /// Bytes received over all networks.
+    pub network_rx_bytes: u64,
+    /// Bytes sent over all networks.
+    pub network_tx_bytes: u64,
+    /// Bytes read from block devices.
+    pub block_read_bytes: u64,
+    /// Bytes written to block devices.
+    pub block_write_bytes: u64,
+    /// Number of processes.
+    pub pids: u64,
+    /// When the sample was taken.
+    pub read: String,
+}
+
+/// `POST /api/containers`: what to create. Field names follow the document and docker-py.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateContainerRequest {
+    /// Image reference (required).
+    pub image: Option<String>,
+    /// Container name.
+    pub name: Option<String>,
+    /// Ports: `{"80/tcp": 8080}`, values int, string, `"ip:port"`, list, or `null`.
+    pub ports: Option<Value>,
+    /// Environment: `["K=v"]` or `{"K": "v"}`.
+    pub environment: Option<Value>,
+    /// Volumes: `{"/host or name": {"bind": "/path", "mode": "rw"}}` or `["src:/dst:ro"]`.
+    pub volumes: Option<Value>,
+    /// Accepted for compatibility: creation never starts the container.
+    pub detach: Option<bool>,
+    /// Command: a string (split like a shell would, without a shell) or a list.
+    pub command: Option<Value>,
+    /// Entrypoint: a string or a list.
+    pub entrypoint: Option<Value>,
+    /// Working directory.
+    pub working_dir: Option<String>,
+    /// Labels: `{"k": "v"}` or `["k=v"]`.
+    pub labels: Option<Value>,
+    /// Restart policy: `{"Name": "always", "MaximumRetryCount": 0}` or a string like `on-failure:3`.
+    pub restart_policy: Option<Value>,
+    /// A network to attach at creation (also accepted as `network_mode`).
+    pub network: Option<String>,
+    /// User to run as.
+    pub user: Option<String>,
+    /// Hostname.
+    pub hostname: Option<String>,
+    /// Memory limit: bytes or a string like `512m`.
+    pub memory: Option<Value>,
+    /// Same as `memory` (docker-py's name).
+    pub mem_limit: Option<Value>,
+    /// CPU limit as a number of CPUs, e.g. 1.5.
+    pub cpus: Option<f64>,
+    /// CPU limit in 1e-9 CPUs (docker-py's name).
+    pub nano_cpus: Option<i64>,
+    /// Remove the container when it exits.
+    pub auto_remove: Option<bool>,
+    /// Run privileged (refused unless the server allows it).
+    pub privileged: Option<bool>,
+    /// Network mode: `bridge`, `host`, `none`, `container:<id>` or a network name.
+    pub network_mode: Option<String>,
+    /// Capabilities to add.
+    pub cap_add: Option<Vec<String>>,
+    /// Capabilities to drop.
+    pub cap_drop: Option<Vec<String>>,
+    /// DNS servers.
+    pub dns: Option<Vec<String>>,
+    /// Extra `/etc/hosts` entries: `{"host": "ip"}` or `["host:ip"]`.
+    pub extra_hosts: Option<Value>,
+    /// Allocate a TTY.
+    pub tty: Option<bool>,
+    /// Keep stdin open.
+    pub stdin_open: Option<bool>,
+    /// Read-only root filesystem.
+    pub read_only: Option<bool>,
+    /// tmpfs mounts: `{"/path": "size=64m"}` or `["/path"]`.
+    pub tmpfs: Option<Value>,
+    /// Run an init process as PID 1.
+    pub init: Option<bool>,
+    /// Healthcheck in docker-py's shape: `{"test": [...], "interval": ns, ...}`.
+    pub healthcheck: Option<Value>,
+}
+
+/// Optional body of `POST /api/containers/{id}/stop` and `/restart`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopRequest {
+    /// Seconds to wait before killing (default 10).
+    pub timeout: Option<i64>,
+}
+
+/// Optional body of `POST /api/containers/{id}/kill`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KillRequest {
+    /// Signal name or number (default `SIGKILL`).
+    pub signal: Option<String>,
+}
+
+/// Body of `POST /api/containers/{id}/rename`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RenameRequest {
+    /// The new name.
+    pub name: Option<String>,
+}

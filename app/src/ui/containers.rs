@@ -1,0 +1,176 @@
+//! The containers page: a server-rendered table with start and stop buttons.
+
+use leptos::prelude::*;
+
+use super::ErrorBanner;
+use crate::api::containers::{ListContainers, StartContainer, StopContainer, list_containers};
+use crate::model::containers::{ContainerSummary, PortMap};
+
+/// Formats ports like `docker ps`: `0.0.0.0:8080->80/tcp, 53/udp`.
+pub fn format_ports(ports: &PortMap) -> String {
+    let mut parts = Vec::new();
+    for (port, bindings) in ports {
+        match bindings {
+            Some(list) if !list.is_empty() => {
+                for binding in list {
+                    let ip = if binding.host_ip.is_empty() {
+                        "0.0.0.0"
+                    } else {
+                        &binding.host_ip
+                    };
+                    parts.push(format!("{ip}:{}->{port}", binding.host_port));
+                }
+            }
+            _ => parts.push(port.clone()),
+        }
+    }
+    parts.join(", ")
+}
+
+/// The containers page.
+#[component]
+pub fn ContainersPage() -> impl IntoView {
+    let show_all = RwSignal::new(true);
+    let start = ServerAction::<StartContainer>::new();
+    let stop = ServerAction::<StopContainer>::new();
+    let refresh = ServerAction::<ListContainers>::new();
+    let containers = Resource::new(
+        move || {
+            (
+                show_all.get(),
+                start.version().get(),
+                stop.version().get(),
+                refresh.version().get(),
+            )
+        },
+        |(all, ..)| list_containers(all),
+    );
+    let action_error = move || {
+        let failed = [
+            start.value().get().and_then(Result::err),
+            stop.value().get().and_then(Result::err),
+        ];
+        failed.into_iter().flatten().next()
+    };
+    let busy = move || start.pending().get() || stop.pending().get();
+
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1>"Containers"</h1>
+                <label class="toggle">
+                    <input
+                        type="checkbox"
+                        id="show-all"
+                        prop:checked=move || show_all.get()
+                        on:change=move |ev| show_all.set(event_target_checked(&ev))
+                    />
+                    " Show stopped containers"
+                </label>
+                <button class="refresh" on:click=move |_| { refresh.dispatch(ListContainers { all: true }); }>
+                    "Refresh"
+                </button>
+                <span class="busy" class:visible=busy>"Working…"</span>
+            </div>
+            {move || action_error().map(|error| view! { <ErrorBanner error/> })}
+            <Transition fallback=|| view! { <p class="loading">"Loading containers…"</p> }>
+                {move || Suspend::new(async move {
+                    match containers.await {
+                        Ok(list) => view! { <ContainersTable list start stop/> }.into_any(),
+                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ContainersTable(
+    list: Vec<ContainerSummary>,
+    start: ServerAction<StartContainer>,
+    stop: ServerAction<StopContainer>,
+) -> impl IntoView {
+    if list.is_empty() {
+        return view! {
+            <table id="containers-table" class="table">
+                <tbody><tr><td class="empty">"No containers."</td></tr></tbody>
+            </table>
+        }
+        .into_any();
+    }
+    let rows = list
+        .into_iter()
+        .map(|container| {
+            let running = container.status == "running";
+            let ports = format_ports(&container.ports);
+            let for_start = container.name.clone();
+            let for_stop = container.name.clone();
+            view! {
+                <tr data-name=container.name.clone() data-id=container.id.clone()>
+                    <td class="name" title=container.id.clone()>{container.name.clone()}</td>
+                    <td class="image">{container.image}</td>
+                    <td class="state">
+                        <span class=format!("pill pill-{}", container.status)>{container.status.clone()}</span>
+                    </td>
+                    <td class="status-text">{container.status_text}</td>
+                    <td class="ports">{ports}</td>
+                    <td class="created">{container.created}</td>
+                    <td class="actions">
+                        <button
+                            class="start"
+                            disabled=running
+                            on:click=move |_| { start.dispatch(StartContainer { id: for_start.clone() }); }
+                        >
+                            "Start"
+                        </button>
+                        <button
+                            class="stop"
+                            disabled=!running
+                            on:click=move |_| { stop.dispatch(StopContainer { id: for_stop.clone() }); }
+                        >
+                            "Stop"
+                        </button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table id="containers-table" class="table">
+            <thead>
+                <tr>
+                    <th>"Name"</th>
+                    <th>"Image"</th>
+                    <th>"State"</th>
+                    <th>"Status"</th>
+                    <th>"Ports"</th>
+                    <th>"Created"</th>
+                    <th>"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format_ports;
+    use crate::model::containers::{PortBinding, PortMap};
+
+    #[test]
+    fn ports_read_like_docker_ps() {
+        let mut ports = PortMap::new();
+        ports.insert(
+            "80/tcp".into(),
+            Some(vec![PortBinding {
+                host_ip: "".into(),
+                host_port: "8080".into(),
+            }]),
+        );
+        ports.insert("53/udp".into(), None);
+        assert_eq!(format_ports(&ports), "53/udp, 0.0.0.0:8080->80/tcp");
+    }
+}

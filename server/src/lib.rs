@@ -1,0 +1,101 @@
+//! Berth's server: configuration, the REST API, the console's SSR and server functions, all over one
+//! Docker service.
+
+pub mod config;
+pub mod rest;
+pub mod security;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
+use axum::http::{Method, Uri};
+use axum::response::{IntoResponse, Response};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::trace::TraceLayer;
+
+use app::docker::{DockerEndpoint, DockerService, Policy};
+pub use config::Config;
+
+/// Shared state of every request.
+#[derive(Clone)]
+pub struct AppState {
+    /// The one Docker service.
+    pub docker: DockerService,
+    /// Leptos' options (site root, output name).
+    pub leptos_options: LeptosOptions,
+    /// Cross-origin policy.
+    pub origins: Arc<security::OriginPolicy>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}
+
+impl AppState {
+    /// Builds the state from the configuration; no daemon connection is attempted yet.
+    pub fn from_config(config: &Config) -> Self {
+        let endpoint = match &config.docker_host {
+            Some(host) => DockerEndpoint::Host(host.clone()),
+            None => DockerEndpoint::FromEnvironment,
+        };
+        let policy = Policy {
+            allow_privileged: config.allow_privileged,
+        };
+        let leptos_options = LeptosOptions::builder()
+            .output_name("berth")
+            .site_root(config.site_root.as_str())
+            .site_pkg_dir("pkg")
+            .site_addr(std::net::SocketAddr::new(config.host, config.port))
+            .build();
+        Self {
+            docker: DockerService::new(endpoint, policy),
+            leptos_options,
+            origins: Arc::new(security::OriginPolicy::new(&config.cors_origins)),
+        }
+    }
+}
+
+/// The whole application: REST under `/api`, `/health`, server functions under `/rpc`, and the console.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::App);
+    let docker = state.docker.clone();
+    let leptos_options = state.leptos_options.clone();
+    Router::new()
+        .merge(rest::router())
+        .leptos_routes_with_context(
+            &state,
+            routes,
+            move || provide_context(docker.clone()),
+            move || app::shell(leptos_options.clone()),
+        )
+        .fallback(fallback)
+        .method_not_allowed_fallback(rest::method_not_allowed)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::guard_origin,
+        ))
+        .layer(state.origins.cors_layer())
+        .layer(DefaultBodyLimit::max(rest::envelope::JSON_BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Unknown API paths get a JSON 404; everything else goes to static files or the console's 404 page.
+async fn fallback(
+    method: Method,
+    uri: Uri,
+    State(state): State<AppState>,
+    request: Request<Body>,
+) -> Response {
+    if rest::is_api_path(uri.path()) || uri.path().starts_with("/rpc/") {
+        return rest::route_not_found(&method, &uri).into_response();
+    }
+    let serve = leptos_axum::file_and_error_handler::<AppState, _>(app::shell);
+    serve(uri, State(state), request).await
+}

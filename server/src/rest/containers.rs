@@ -1,0 +1,290 @@
+//! `/api/containers` routes.
+
+use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::routing::{delete, get, post};
+use serde::Deserialize;
+
+use super::ApiRoute;
+use super::envelope::{ApiError, ApiResult, JsonBody, QueryParams, created, list, ok, query_bool};
+use crate::AppState;
+use app::docker::LogTail;
+use app::error::AppError;
+use app::model::containers::{CreateContainerRequest, KillRequest, RenameRequest, StopRequest};
+
+/// The container routes.
+pub fn routes() -> Vec<ApiRoute> {
+    vec![
+        ApiRoute::new(
+            Method::GET,
+            "/api/containers",
+            "List containers (?all=true includes stopped ones)",
+            get(list_containers),
+        ),
+        ApiRoute::new(
+            Method::POST,
+            "/api/containers",
+            "Create a container",
+            post(create_container),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/containers/{id}",
+            "Get container details",
+            get(container_details),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/containers/{id}/inspect",
+            "Get Docker's raw inspect document",
+            get(inspect_container),
+        ),
+        ApiRoute::new(
+            Method::POST,
+            "/api/containers/{id}/start",
+            "Start a container",
+            post(start_container),
+        ),
+        ApiRoute::new(
+            Method::POST,
+            "/api/containers/{id}/stop",
+            "Stop a container (body: {\"timeout\": 10})",
+            post(stop_container),
+        ),
+        ApiRoute::new(
+            Method::POST,
+            "/api/containers/{id}/restart",
+            "Restart a container (body: {\"timeout\": 10})",
+            post(restart_container),
+        ),
+        ApiRoute::new(
+            Method::POST,
+            "/api/containers/{id}/kill",
+            "Send a signal to a container (body: {\"signal\": \"SIGKILL\"})",
+            post(kill_container),
+        ),
+        ApiRoute::new(
+            Method::POST,
+            "/api/containers/{id}/pause",
+            "Pause a container",
+            post(pause_container),
+        ),
+        ApiRoute::new(
+            Method::POST,
+            "/api/containers/{id}/unpause",
+            "Unpause a container",
+            post(unpause_container),
+        ),
+        ApiRoute::new(
+            Method::POST,
+            "/api/containers/{id}/rename",
+            "Rename a container (body: {\"name\": \"new-name\"})",
+            post(rename_container),
+        ),
+        ApiRoute::new(
+            Method::DELETE,
+            "/api/containers/{id}/remove",
+            "Remove a container (?force=true removes a running one)",
+            delete(remove_container),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/containers/{id}/logs",
+            "Get container logs (?tail=100 or all)",
+            get(container_logs),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/containers/{id}/top",
+            "List a container's processes (?ps_args=aux)",
+            get(container_top),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/containers/{id}/stats",
+            "One sample of a container's resource usage",
+            get(container_stats),
+        ),
+    ]
+}
+
+#[derive(Debug, Deserialize)]
+struct ListQuery {
+    #[serde(default, deserialize_with = "query_bool")]
+    all: Option<bool>,
+}
+
+async fn list_containers(
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<ListQuery>,
+) -> ApiResult {
+    list(
+        "containers",
+        state
+            .docker
+            .list_containers(query.all.unwrap_or(false))
+            .await?,
+    )
+}
+
+async fn create_container(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<CreateContainerRequest>,
+) -> ApiResult {
+    created("result", state.docker.create_container(request).await?)
+}
+
+async fn container_details(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok("container", state.docker.container_details(&id).await?)
+}
+
+async fn inspect_container(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok(
+        "inspect",
+        state.docker.inspect_container_document(&id).await?,
+    )
+}
+
+async fn start_container(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok("result", state.docker.start_container(&id).await?)
+}
+
+async fn stop_container(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<StopRequest>,
+) -> ApiResult {
+    ok(
+        "result",
+        state
+            .docker
+            .stop_container(&id, body.timeout.unwrap_or(10))
+            .await?,
+    )
+}
+
+async fn restart_container(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<StopRequest>,
+) -> ApiResult {
+    ok(
+        "result",
+        state
+            .docker
+            .restart_container(&id, body.timeout.unwrap_or(10))
+            .await?,
+    )
+}
+
+async fn kill_container(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<KillRequest>,
+) -> ApiResult {
+    ok(
+        "result",
+        state.docker.kill_container(&id, body.signal).await?,
+    )
+}
+
+async fn pause_container(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok("result", state.docker.pause_container(&id).await?)
+}
+
+async fn unpause_container(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok("result", state.docker.unpause_container(&id).await?)
+}
+
+async fn rename_container(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<RenameRequest>,
+) -> ApiResult {
+    let name = body
+        .name
+        .filter(|n| !n.trim().is_empty())
+        .ok_or_else(|| ApiError(AppError::bad_request("Field 'name' is required")))?;
+    ok("result", state.docker.rename_container(&id, &name).await?)
+}
+
+#[derive(Debug, Deserialize)]
+struct RemoveQuery {
+    #[serde(default, deserialize_with = "query_bool")]
+    force: Option<bool>,
+}
+
+async fn remove_container(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    QueryParams(query): QueryParams<RemoveQuery>,
+) -> ApiResult {
+    ok(
+        "result",
+        state
+            .docker
+            .remove_container(&id, query.force.unwrap_or(false))
+            .await?,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct LogsQuery {
+    tail: Option<String>,
+}
+
+/// Parses `tail`: a non-negative integer or `all`; absent means 100.
+fn parse_tail(tail: Option<&str>) -> Result<LogTail, AppError> {
+    match tail.map(str::trim) {
+        None => Ok(LogTail::Last(100)),
+        Some(text) if text.eq_ignore_ascii_case("all") => Ok(LogTail::All),
+        Some(text) => text.parse::<u64>().map(LogTail::Last).map_err(|_| {
+            AppError::bad_request(format!(
+                "Invalid query parameter 'tail': '{text}' is not a non-negative integer or 'all'"
+            ))
+        }),
+    }
+}
+
+async fn container_logs(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    QueryParams(query): QueryParams<LogsQuery>,
+) -> ApiResult {
+    let tail = parse_tail(query.tail.as_deref())?;
+    ok("logs", state.docker.container_logs(&id, tail).await?)
+}
+
+#[derive(Debug, Deserialize)]
+struct TopQuery {
+    ps_args: Option<String>,
+}
+
+async fn container_top(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    QueryParams(query): QueryParams<TopQuery>,
+) -> ApiResult {
+    ok(
+        "processes",
+        state.docker.container_processes(&id, query.ps_args).await?,
+    )
+}
+
+async fn container_stats(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+    ok("stats", state.docker.container_stats(&id).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tail_accepts_numbers_and_all() {
+        assert_eq!(parse_tail(None).unwrap(), LogTail::Last(100));
+        assert_eq!(parse_tail(Some("20")).unwrap(), LogTail::Last(20));
+        assert_eq!(parse_tail(Some("ALL")).unwrap(), LogTail::All);
+        assert!(parse_tail(Some("-1")).is_err());
+        assert!(parse_tail(Some("ten")).is_err());
+    }
+}

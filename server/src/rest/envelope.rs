@@ -1,0 +1,227 @@
+//! The contract's JSON envelope: success bodies, the error body, and request extractors whose
+//! rejections use the same envelope.
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Query, Request};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value, json};
+
+use app::error::AppError;
+
+/// The limit on JSON request bodies.
+pub const JSON_BODY_LIMIT: usize = 1024 * 1024;
+
+/// An [`AppError`] answered as the contract's error envelope.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        ApiError(error)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status =
+            StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        if status.is_server_error() {
+            tracing::warn!(status = status.as_u16(), error = %self.0, "request failed");
+        }
+        let body = json!({"success": false, "error": self.0.to_string(), "data": null});
+        (status, Json(body)).into_response()
+    }
+}
+
+/// What REST handlers return.
+pub type ApiResult = Result<Response, ApiError>;
+
+fn envelope(status: StatusCode, key: &str, payload: Value, count: Option<usize>) -> Response {
+    let mut body = Map::new();
+    body.insert("success".into(), Value::Bool(true));
+    body.insert(key.into(), payload);
+    if let Some(count) = count {
+        body.insert("count".into(), count.into());
+    }
+    (status, Json(Value::Object(body))).into_response()
+}
+
+fn to_value(payload: impl Serialize) -> Result<Value, ApiError> {
+    serde_json::to_value(payload).map_err(|err| {
+        tracing::error!(error = %err, "could not encode a response");
+        ApiError(AppError::Internal("Could not encode the response".into()))
+    })
+}
+
+/// `200 {"success": true, "<key>": payload}`.
+pub fn ok(key: &str, payload: impl Serialize) -> ApiResult {
+    Ok(envelope(StatusCode::OK, key, to_value(payload)?, None))
+}
+
+/// `201 {"success": true, "<key>": payload}`.
+pub fn created(key: &str, payload: impl Serialize) -> ApiResult {
+    Ok(envelope(StatusCode::CREATED, key, to_value(payload)?, None))
+}
+
+/// `200 {"success": true, "<key>": [...], "count": n}`.
+pub fn list<T: Serialize>(key: &str, items: Vec<T>) -> ApiResult {
+    let count = items.len();
+    Ok(envelope(StatusCode::OK, key, to_value(items)?, Some(count)))
+}
+
+/// A JSON request body: optional (an empty body reads as `{}`), must be an object, unknown fields and
+/// wrong types are a 400 naming the field, over [`JSON_BODY_LIMIT`] a 413.
+#[derive(Debug)]
+pub struct JsonBody<T>(pub T);
+
+impl<S, T> FromRequest<S> for JsonBody<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError(AppError::PayloadTooLarge(format!(
+                    "Request body is larger than the {} MiB limit",
+                    JSON_BODY_LIMIT / (1024 * 1024)
+                )))
+            } else {
+                ApiError(AppError::bad_request(format!(
+                    "Could not read the request body: {}",
+                    rejection.body_text()
+                )))
+            }
+        })?;
+        parse_json_body(&bytes).map(JsonBody).map_err(ApiError)
+    }
+}
+
+/// Parses a request body per the contract (see [`JsonBody`]).
+pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    let value: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
+        Value::Object(Map::new())
+    } else {
+        serde_json::from_slice(bytes)
+            .map_err(|err| AppError::bad_request(format!("Malformed JSON body: {err}")))?
+    };
+    if !value.is_object() {
+        return Err(AppError::bad_request("Request body must be a JSON object"));
+    }
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner().to_string();
+        if let Some(rest) = inner.strip_prefix("unknown field `") {
+            let field = rest.split('`').next().unwrap_or_default();
+            AppError::bad_request(format!("Unknown field '{field}' in request body"))
+        } else if path == "." || path.is_empty() {
+            AppError::bad_request(format!("Invalid request body: {inner}"))
+        } else {
+            AppError::bad_request(format!("Invalid value for field '{path}': {inner}"))
+        }
+    })
+}
+
+/// Query parameters whose rejections are the contract's 400.
+#[derive(Debug)]
+pub struct QueryParams<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for QueryParams<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Query::<T>::try_from_uri(&parts.uri)
+            .map(|Query(value)| QueryParams(value))
+            .map_err(|rejection| {
+                let text = rejection.body_text();
+                let detail = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text);
+                ApiError(AppError::bad_request(format!(
+                    "Invalid query parameter: {detail}"
+                )))
+            })
+    }
+}
+
+/// Deserializes a query boolean: `true`/`false`/`1`/`0` in any case.
+pub fn query_bool<'de, D>(deserializer: D) -> Result<Option<bool>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let text: Option<String> = serde::Deserialize::deserialize(deserializer)?;
+    match text {
+        None => Ok(None),
+        Some(text) => match text.to_ascii_lowercase().as_str() {
+            "true" | "1" => Ok(Some(true)),
+            "false" | "0" => Ok(Some(false)),
+            _ => Err(serde::de::Error::custom(format!(
+                "'{text}' is not a boolean: use true, false, 1 or 0"
+            ))),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Debug, Deserialize, Default)]
+    #[serde(deny_unknown_fields)]
+    struct Body {
+        timeout: Option<i64>,
+    }
+
+    #[test]
+    fn empty_body_reads_as_an_empty_object() {
+        let body: Body = parse_json_body(b"").expect("empty is fine");
+        assert_eq!(body.timeout, None);
+    }
+
+    #[test]
+    fn bad_bodies_get_clear_messages() {
+        let err = parse_json_body::<Body>(b"{oops").unwrap_err();
+        assert!(err.to_string().starts_with("Malformed JSON body"));
+        let err = parse_json_body::<Body>(b"[1]").unwrap_err();
+        assert_eq!(err.to_string(), "Request body must be a JSON object");
+        let err = parse_json_body::<Body>(br#"{"bogus": 1}"#).unwrap_err();
+        assert_eq!(err.to_string(), "Unknown field 'bogus' in request body");
+        let err = parse_json_body::<Body>(br#"{"timeout": "x"}"#).unwrap_err();
+        assert!(err.to_string().contains("'timeout'"), "{err}");
+    }
+
+    #[derive(Debug, Deserialize)]
+    struct Flags {
+        #[serde(default, deserialize_with = "query_bool")]
+        all: Option<bool>,
+    }
+
+    #[test]
+    fn query_booleans_accept_the_contract_spellings_only() {
+        for (text, expected) in [
+            ("true", true),
+            ("TRUE", true),
+            ("1", true),
+            ("False", false),
+            ("0", false),
+        ] {
+            let uri: axum::http::Uri = format!("/x?all={text}").parse().unwrap();
+            let Query(flags) = Query::<Flags>::try_from_uri(&uri).unwrap();
+            assert_eq!(flags.all, Some(expected), "{text}");
+        }
+        let uri: axum::http::Uri = "/x?all=yes".parse().unwrap();
+        assert!(Query::<Flags>::try_from_uri(&uri).is_err());
+    }
+}

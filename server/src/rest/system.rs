@@ -1,0 +1,114 @@
+//! `/api/system` routes and `/health`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::{Value, json};
+
+use super::ApiRoute;
+use super::envelope::{ApiResult, ok};
+use crate::AppState;
+use app::docker::now_rfc3339;
+use app::docker::system::host_information;
+
+/// The system routes.
+pub fn routes() -> Vec<ApiRoute> {
+    vec![
+        ApiRoute::new(
+            Method::GET,
+            "/api/system/version",
+            "Get Docker version",
+            get(version),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/system/info",
+            "Get Docker system information",
+            get(info),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/system/df",
+            "Get Docker disk usage",
+            get(disk_usage),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/system/status",
+            "Get Docker daemon status",
+            get(status),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/system/stats",
+            "Get overall Docker statistics",
+            get(statistics),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/system/host",
+            "Get information about the API's host",
+            get(host),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/health",
+            "Health of the API and the Docker daemon",
+            get(health),
+        ),
+    ]
+}
+
+async fn version(State(state): State<AppState>) -> ApiResult {
+    ok("version", state.docker.version().await?)
+}
+
+async fn info(State(state): State<AppState>) -> ApiResult {
+    ok("info", state.docker.info().await?)
+}
+
+async fn disk_usage(State(state): State<AppState>) -> ApiResult {
+    ok("usage", state.docker.disk_usage().await?)
+}
+
+async fn status(State(state): State<AppState>) -> ApiResult {
+    ok("status", state.docker.status().await?)
+}
+
+async fn statistics(State(state): State<AppState>) -> ApiResult {
+    ok("stats", state.docker.statistics().await?)
+}
+
+async fn host() -> ApiResult {
+    let host = tokio::task::spawn_blocking(host_information)
+        .await
+        .unwrap_or_else(|_| json!({}));
+    ok("host", host)
+}
+
+async fn health(State(state): State<AppState>) -> Response {
+    match state.docker.health().await {
+        Ok(details) => {
+            let mut body =
+                json!({"status": "healthy", "success": true, "timestamp": now_rfc3339()});
+            if let (Value::Object(body), Value::Object(details)) = (&mut body, details) {
+                body.extend(details);
+            }
+            (StatusCode::OK, Json(body)).into_response()
+        }
+        Err(error) => {
+            let status = StatusCode::from_u16(error.status_code())
+                .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            let body = json!({
+                "status": "unhealthy",
+                "success": false,
+                "error": error.to_string(),
+                "data": null,
+                "timestamp": now_rfc3339(),
+            });
+            (status, Json(body)).into_response()
+        }
+    }
+}
