@@ -339,10 +339,22 @@ impl DockerService {
 
     /// Resolves an id, prefix or name to (full id, name), or a 404 naming it.
     async fn resolve(&self, id: &str) -> Result<(String, String), AppError> {
+        let found = self.resolve_with_state(id).await?;
+        Ok((found.0, found.1))
+    }
+
+    /// Like [`Self::resolve`], plus whether the container is running.
+    async fn resolve_with_state(&self, id: &str) -> Result<(String, String, bool), AppError> {
         let inspect = self.inspect_raw(id).await?;
+        let running = inspect
+            .state
+            .as_ref()
+            .and_then(|s| s.running)
+            .unwrap_or(false);
         Ok((
             inspect.id.unwrap_or_default(),
             trim_name(&inspect.name.unwrap_or_default()),
+            running,
         ))
     }
 
@@ -403,7 +415,11 @@ impl DockerService {
 
     /// Starts a container; starting a running one succeeds and says so.
     pub async fn start_container(&self, id: &str) -> Result<ActionResult, AppError> {
-        let (full_id, name) = self.resolve(id).await?;
+        let (full_id, name, running) = self.resolve_with_state(id).await?;
+        if running {
+            let message = format!("Container '{name}' is already running");
+            return Ok(action(message, full_id, name, "started"));
+        }
         let client = self.client().await?;
         let message = match client
             .start_container(&full_id, None::<StartContainerOptions>)
@@ -418,10 +434,15 @@ impl DockerService {
 
     /// Stops a container, waiting `timeout` seconds before killing it.
     pub async fn stop_container(&self, id: &str, timeout: i64) -> Result<ActionResult, AppError> {
-        let (full_id, name) = self.resolve(id).await?;
+        let timeout = clamp_timeout(timeout)?;
+        let (full_id, name, running) = self.resolve_with_state(id).await?;
+        if !running {
+            let message = format!("Container '{name}' is already stopped");
+            return Ok(action(message, full_id, name, "stopped"));
+        }
         let client = self.client().await?;
         let options = StopContainerOptions {
-            t: Some(clamp_timeout(timeout)?),
+            t: Some(timeout),
             ..Default::default()
         };
         let message = match client.stop_container(&full_id, Some(options)).await {
@@ -438,10 +459,11 @@ impl DockerService {
         id: &str,
         timeout: i64,
     ) -> Result<ActionResult, AppError> {
+        let timeout = clamp_timeout(timeout)?;
         let (full_id, name) = self.resolve(id).await?;
         let client = self.client().await?;
         let options = RestartContainerOptions {
-            t: Some(clamp_timeout(timeout)?),
+            t: Some(timeout),
             ..Default::default()
         };
         if let Err(err) = client.restart_container(&full_id, Some(options)).await {

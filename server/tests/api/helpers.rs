@@ -1,0 +1,245 @@
+//! The test harness: the real router on an ephemeral port, talking to the real Docker daemon.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+use app::docker::DockerEndpoint;
+use berth::{AppState, Config, router};
+
+/// The local test image (made by scripts/docker-env.sh).
+pub fn test_image() -> String {
+    std::env::var("BERTH_TEST_IMAGE").unwrap_or_else(|_| "berth-test/busybox:latest".into())
+}
+
+/// The loopback registry holding the test image (started by scripts/docker-env.sh).
+pub fn test_registry() -> String {
+    std::env::var("BERTH_TEST_REGISTRY").unwrap_or_else(|_| "127.0.0.1:5055".into())
+}
+
+/// A name no other test (or earlier run) uses.
+pub fn unique(prefix: &str) -> String {
+    static COUNTER: AtomicU32 = AtomicU32::new(0);
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or_default();
+    format!(
+        "berth-test-{prefix}-{}-{}-{nanos}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+/// The Unix socket of the daemon under test.
+pub fn docker_socket() -> String {
+    std::env::var("DOCKER_HOST")
+        .ok()
+        .and_then(|h| h.strip_prefix("unix://").map(str::to_string))
+        .unwrap_or_else(|| "/var/run/docker.sock".into())
+}
+
+/// A running Berth on 127.0.0.1 with a client for it and a bollard client for checking effects.
+pub struct TestApp {
+    /// `http://127.0.0.1:<port>`.
+    pub address: String,
+    /// HTTP client.
+    pub http: reqwest::Client,
+    /// Direct daemon client, to check what really happened.
+    pub docker: bollard::Docker,
+}
+
+/// A response: status and JSON body.
+#[derive(Debug)]
+pub struct Reply {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Parsed JSON body (Null when the body is not JSON).
+    pub body: Value,
+    /// Content-Type header.
+    pub content_type: String,
+}
+
+impl Reply {
+    /// Asserts the status and returns the body.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Value {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status, body: {}",
+            self.body
+        );
+        self.body
+    }
+
+    /// Asserts the contract's error envelope with this status; returns the message.
+    #[track_caller]
+    pub fn expect_error(self, status: u16) -> String {
+        assert_eq!(
+            self.status.as_u16(),
+            status,
+            "unexpected status, body: {}",
+            self.body
+        );
+        assert!(
+            self.content_type.starts_with("application/json"),
+            "not JSON: {}",
+            self.content_type
+        );
+        assert_eq!(self.body["success"], Value::Bool(false), "{}", self.body);
+        assert_eq!(self.body["data"], Value::Null, "{}", self.body);
+        let message = self.body["error"].as_str().unwrap_or_default().to_string();
+        assert!(!message.is_empty(), "error message missing: {}", self.body);
+        message
+    }
+}
+
+impl TestApp {
+    /// Serves Berth against the daemon of the environment (DOCKER_HOST or the default socket).
+    pub async fn spawn() -> Self {
+        Self::spawn_with(DockerEndpoint::FromEnvironment, |_| {}).await
+    }
+
+    /// Serves Berth against a given endpoint, after adjusting the configuration.
+    pub async fn spawn_with(endpoint: DockerEndpoint, configure: impl FnOnce(&mut Config)) -> Self {
+        let mut config = Config::defaults();
+        if let DockerEndpoint::Host(host) = &endpoint {
+            config.docker_host = Some(host.clone());
+        }
+        configure(&mut config);
+        let state = AppState::from_config(&config);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind an ephemeral port");
+        let port = listener.local_addr().expect("local address").port();
+        tokio::spawn(async move {
+            axum::serve(listener, router(state))
+                .await
+                .expect("server runs");
+        });
+        let docker = bollard::Docker::connect_with_defaults()
+            .expect("docker client")
+            .negotiate_version()
+            .await
+            .expect(
+                "a Docker daemon must be reachable for the API tests (run scripts/docker-env.sh)",
+            );
+        Self {
+            address: format!("http://127.0.0.1:{port}"),
+            http: reqwest::Client::new(),
+            docker,
+        }
+    }
+
+    /// Sends a request with an optional raw body.
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<(&str, Vec<u8>)>,
+    ) -> Reply {
+        let mut request = self.http.request(method, format!("{}{path}", self.address));
+        if let Some((content_type, bytes)) = body {
+            request = request.header("content-type", content_type).body(bytes);
+        }
+        let response = request.send().await.expect("request sent");
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let bytes = response.bytes().await.expect("body read");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            body,
+            content_type,
+        }
+    }
+
+    /// GET.
+    pub async fn get(&self, path: &str) -> Reply {
+        self.request(Method::GET, path, None).await
+    }
+
+    /// POST with a JSON body.
+    pub async fn post(&self, path: &str, body: Value) -> Reply {
+        let bytes = serde_json::to_vec(&body).expect("json");
+        self.request(Method::POST, path, Some(("application/json", bytes)))
+            .await
+    }
+
+    /// POST with no body at all.
+    pub async fn post_empty(&self, path: &str) -> Reply {
+        self.request(Method::POST, path, None).await
+    }
+
+    /// DELETE.
+    pub async fn delete(&self, path: &str) -> Reply {
+        self.request(Method::DELETE, path, None).await
+    }
+
+    /// Creates a container through the API and returns a guard that force-removes it.
+    pub async fn create_container(&self, body: Value) -> Cleanup {
+        let name = body["name"]
+            .as_str()
+            .expect("tests name their containers")
+            .to_string();
+        self.post("/api/containers", body).await.expect(201);
+        Cleanup::container(&name)
+    }
+}
+
+/// Removes a Docker object when dropped, even when the test failed.
+pub struct Cleanup {
+    args: Vec<String>,
+    /// The object's name.
+    pub name: String,
+}
+
+impl Cleanup {
+    fn new(args: &[&str], name: &str) -> Self {
+        Self {
+            args: args
+                .iter()
+                .map(|a| a.to_string())
+                .chain([name.to_string()])
+                .collect(),
+            name: name.to_string(),
+        }
+    }
+
+    /// `docker rm -f NAME` on drop.
+    pub fn container(name: &str) -> Self {
+        Self::new(&["rm", "-f", "-v"], name)
+    }
+
+    /// `docker rmi -f NAME` on drop.
+    pub fn image(name: &str) -> Self {
+        Self::new(&["rmi", "-f"], name)
+    }
+
+    /// `docker volume rm -f NAME` on drop.
+    pub fn volume(name: &str) -> Self {
+        Self::new(&["volume", "rm", "-f"], name)
+    }
+
+    /// `docker network rm NAME` on drop.
+    pub fn network(name: &str) -> Self {
+        Self::new(&["network", "rm"], name)
+    }
+}
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("docker")
+            .args(&self.args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status();
+    }
+}

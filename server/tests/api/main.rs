@@ -1,0 +1,11 @@
+//! API tests: the real router against the real Docker daemon.
+
+mod helpers;
+
+mod containers;
+mod daemon_down;
+mod errors;
+mod images;
+mod networks;
+mod system;
+mod volumes;

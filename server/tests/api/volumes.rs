@@ -1,0 +1,4 @@
+//! `/api/volumes` routes against the real daemon.
+
+#[allow(unused_imports)]
+use crate::helpers::*;
