@@ -1,0 +1,83 @@
+# Berth: Docker management console + REST API, as a container image.
+#
+#   docker build -t berth .
+#   docker run -d --name berth -p 5000:5000 \
+#     -v /var/run/docker.sock:/var/run/docker.sock \
+#     --group-add "$(stat -c %g /var/run/docker.sock)" \
+#     berth
+#
+# Berth runs as the unprivileged user `berth`; --group-add gives it the group that owns the mounted
+# Docker socket (its gid differs between hosts). Anyone who can reach Berth's API controls the Docker
+# engine: publish the port only where that is intended.
+#
+# Build stages: `builder` (Rust toolchain + cargo-leptos + wasm-bindgen-cli + wasm-opt, runs
+# `cargo leptos build --release`), then `runtime` (debian:bookworm-slim with the binary and the site).
+
+# ---------------------------------------------------------------------------------------------------
+FROM rust:1-bookworm AS builder
+
+# Tool versions (see ../shared/TOOLCHAIN.md). wasm-bindgen-cli must equal the wasm-bindgen crate pinned in
+# Cargo.lock; binaryen comes from npm because Debian's wasm-opt (108) writes wasm that breaks hydration.
+ARG CARGO_LEPTOS_VERSION=0.3.11
+ARG WASM_BINDGEN_VERSION=0.2.130
+ARG BINARYEN_VERSION=123
+
+# node/npm: only to fetch and run binaryen's wasm-opt (a node build of it).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends nodejs npm \
+ && rm -rf /var/lib/apt/lists/*
+
+# The wasm target for the front end. cargo-leptos is built with a nightly toolchain (a dependency of 0.3.11
+# needs rustc 1.96, newer than stable 1.95); the nightly is removed again afterwards. wasm-bindgen-cli is
+# installed without --locked: its lock file pins a crate version crates.io no longer serves.
+RUN rustup target add wasm32-unknown-unknown \
+ && rustup toolchain install nightly --profile minimal \
+ && cargo +nightly install --locked cargo-leptos --version "${CARGO_LEPTOS_VERSION}" \
+ && rustup toolchain uninstall nightly \
+ && cargo install wasm-bindgen-cli --version "${WASM_BINDGEN_VERSION}" \
+ && npm install --prefix /opt/binaryen --no-audit --no-fund "binaryen@${BINARYEN_VERSION}" \
+ && rm -rf "${CARGO_HOME}/registry" "${CARGO_HOME}/git"
+
+# wasm-opt from npm first on PATH: cargo-leptos runs whatever `wasm-opt` it finds for --release builds.
+ENV PATH="/opt/binaryen/node_modules/.bin:${PATH}"
+
+WORKDIR /src
+COPY . .
+# Plain RUN (no BuildKit cache mounts), so the file builds with the classic builder too.
+RUN cargo leptos build --release \
+ && mkdir -p /out \
+ && cp target/release/berth /out/berth \
+ && cp -r target/site /out/site
+
+# ---------------------------------------------------------------------------------------------------
+FROM debian:bookworm-slim AS runtime
+
+# ca-certificates: TLS to remote Docker engines and registries; curl: the health check.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ca-certificates curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && groupadd --system --gid 10001 berth \
+ && useradd --system --uid 10001 --gid berth --home-dir /app --no-create-home --shell /usr/sbin/nologin berth
+
+COPY --from=builder /out/berth /usr/local/bin/berth
+COPY --from=builder /out/site /app/site
+
+WORKDIR /app
+# API_HOST/API_PORT: where Berth listens (all interfaces, port 5000, inside the container).
+# LEPTOS_*: where the compiled front end (wasm, JS, CSS) is served from.
+ENV API_HOST=0.0.0.0 \
+    API_PORT=5000 \
+    LEPTOS_SITE_ROOT=/app/site \
+    LEPTOS_SITE_PKG_DIR=pkg \
+    LEPTOS_OUTPUT_NAME=berth \
+    LEPTOS_ENV=PROD \
+    RUST_LOG=info
+
+USER berth:berth
+EXPOSE 5000
+
+# /health answers 200 when Berth is up and reaches the Docker engine, 503 when the engine is down.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
+  CMD curl -fsS -o /dev/null "http://127.0.0.1:${API_PORT}/health" || exit 1
+
+CMD ["berth"]

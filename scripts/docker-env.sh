@@ -1,0 +1,236 @@
+# shellcheck shell=bash
+# scripts/docker-env.sh — make sure a Docker engine, the local test image and a local registry are ready.
+#
+# Meant to be SOURCED by test scripts:   . scripts/docker-env.sh
+# (running it directly, `bash scripts/docker-env.sh`, does the same set-up and prints the exports.)
+#
+# What it does, each step skipped when already done (a second run takes well under a second):
+#   1. Docker engine: use the one that answers on $DOCKER_HOST (if set) or the default socket
+#      /var/run/docker.sock; otherwise start `dockerd` in the background (log /tmp/berth-dockerd.log,
+#      pidfile /tmp/berth-dockerd.pid) and wait up to 60 s for it. It is left running on purpose.
+#   2. Test image berth-test/busybox:latest: a one-layer image made from Debian's static busybox
+#      (package busybox-static) — nothing can be pulled from Docker Hub here. Its default command sleeps
+#      forever but exits at once on SIGTERM, so `docker stop` takes well under a second.
+#   3. Local registry: Debian's `docker-registry` on 127.0.0.1:5055 (NOT 5000: that is Berth's port),
+#      storage under /tmp/berth-registry, with the test image pushed as
+#      127.0.0.1:5055/berth-test/busybox:latest. The daemon trusts 127.0.0.0/8 registries without TLS.
+#
+# Exports: BERTH_TEST_IMAGE, BERTH_TEST_REGISTRY; DOCKER_HOST only if it was already set by the caller.
+# Tunables (env): BERTH_DOCKERD_LOG, BERTH_DOCKERD_PIDFILE, BERTH_REGISTRY_DIR, BERTH_DOCKER_TIMEOUT.
+#
+# The work happens in a subshell with `set -euo pipefail`, so sourcing this file neither changes the
+# caller's shell options nor leaves helper functions behind; only the exports reach the caller.
+
+# ---------------------------------------------------------------------------------------------------
+# Constants shared by the subshell and the exports below.
+BERTH_TEST_IMAGE=berth-test/busybox:latest
+BERTH_TEST_REGISTRY=127.0.0.1:5055
+
+if ! (
+  set -euo pipefail
+
+  image="$BERTH_TEST_IMAGE"
+  registry="$BERTH_TEST_REGISTRY"
+  # Bump when the image recipe below changes: an older local image is then rebuilt and re-pushed.
+  image_recipe=3
+  dockerd_log="${BERTH_DOCKERD_LOG:-/tmp/berth-dockerd.log}"
+  dockerd_pidfile="${BERTH_DOCKERD_PIDFILE:-/tmp/berth-dockerd.pid}"
+  registry_dir="${BERTH_REGISTRY_DIR:-/tmp/berth-registry}"
+  timeout_s="${BERTH_DOCKER_TIMEOUT:-60}"
+
+  say() { printf '[docker-env] %s\n' "$*" >&2; }
+  die() { say "ERROR: $*"; exit 1; }
+
+  command -v docker >/dev/null || die "the docker CLI is missing (run scripts/install-tools.sh)"
+  command -v curl >/dev/null || die "curl is missing (run scripts/install-tools.sh)"
+
+  # Run a command as root: directly when we are root, else through passwordless sudo.
+  as_root() {
+    if [ "$(id -u)" -eq 0 ]; then "$@"
+    elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo -n "$@"
+    else die "need root (or passwordless sudo) to run: $*"
+    fi
+  }
+
+  engine_answers() { timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
+
+  # -------------------------------------------------------------------------------------------------
+  # 1. Docker engine
+  if engine_answers; then
+    say "Docker engine answers at ${DOCKER_HOST:-unix:///var/run/docker.sock} (server $(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+  else
+    command -v dockerd >/dev/null || die "no Docker engine answers and dockerd is not installed (run scripts/install-tools.sh)"
+    host_args=()
+    if [ -n "${DOCKER_HOST:-}" ]; then
+      # Only a unix socket can be started here; a tcp:// or ssh:// engine must be running already.
+      case "$DOCKER_HOST" in
+        unix://*) host_args=(-H "$DOCKER_HOST") ;;
+        *) die "DOCKER_HOST=$DOCKER_HOST does not answer, and only a unix:// engine can be started here" ;;
+      esac
+    fi
+    # A dockerd from an earlier run that is still starting up: wait for it rather than start a second one.
+    if [ -s "$dockerd_pidfile" ] && kill -0 "$(cat "$dockerd_pidfile")" 2>/dev/null; then
+      say "dockerd (pid $(cat "$dockerd_pidfile")) is running but not answering yet; waiting"
+    else
+      say "no Docker engine answers; starting dockerd (log: $dockerd_log)"
+      # setsid + nohup: the daemon outlives this script and the terminal that ran it, on purpose.
+      as_root setsid nohup dockerd --pidfile "$dockerd_pidfile" "${host_args[@]}" \
+        >"$dockerd_log" 2>&1 </dev/null &
+    fi
+    waited=0
+    until engine_answers; do
+      if [ "$waited" -ge "$timeout_s" ]; then
+        say "dockerd did not answer within ${timeout_s}s; last lines of $dockerd_log:"
+        tail -n 40 "$dockerd_log" >&2 || true
+        exit 1
+      fi
+      sleep 1
+      waited=$((waited + 1))
+    done
+    say "dockerd answers after ${waited}s (server $(docker version --format '{{.Server.Version}}'))"
+  fi
+
+  # -------------------------------------------------------------------------------------------------
+  # 2. Test image
+  current_recipe=$(docker image inspect --format '{{index .Config.Labels "berth.test-image.recipe"}}' "$image" 2>/dev/null || true)
+  if [ "$current_recipe" != "$image_recipe" ]; then
+    busybox_bin=/bin/busybox
+    [ -x "$busybox_bin" ] || die "$busybox_bin is missing (apt-get install busybox-static)"
+    # Debian's plain `busybox` package also installs /bin/busybox but links it dynamically, which
+    # would not run in an empty image.
+    if command -v file >/dev/null && ! file -L "$busybox_bin" | grep -q 'statically linked'; then
+      die "$busybox_bin is not statically linked (apt-get install busybox-static)"
+    fi
+    say "building $image from $busybox_bin"
+    rootfs=$(mktemp -d /tmp/berth-rootfs.XXXXXX)
+    trap 'rm -rf "$rootfs"' EXIT
+    mkdir -p "$rootfs"/{bin,etc,tmp,root,var/www,proc,sys,dev}
+    chmod 1777 "$rootfs/tmp"
+    cp "$busybox_bin" "$rootfs/bin/busybox"
+    # One symlink per applet this busybox has (sh, sleep, echo, cat, httpd, ls, wget, ping, nc, ps, top,
+    # env, hostname, ip, ifconfig, true, false, mkdir, touch, id, ...). Debian's build has no `printenv`,
+    # so add it as a tiny script over `env`.
+    for applet in $("$busybox_bin" --list); do
+      [ "$applet" = busybox ] || ln -sf busybox "$rootfs/bin/$applet"
+    done
+    if [ ! -e "$rootfs/bin/printenv" ]; then
+      cat >"$rootfs/bin/printenv" <<'SH'
+#!/bin/sh
+# printenv [NAME...] for the Berth test image (Debian's busybox has no printenv applet).
+[ $# -eq 0 ] && exec env
+rc=0
+for name in "$@"; do
+  if env | grep -q "^$name="; then env | sed -n "s/^$name=//p"; else rc=1; fi
+done
+exit $rc
+SH
+      chmod 755 "$rootfs/bin/printenv"
+    fi
+    printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\n' >"$rootfs/etc/passwd"
+    printf 'root:x:0:\nnogroup:x:65534:\n' >"$rootfs/etc/group"
+    printf '<h1>berth test image</h1>\n' >"$rootfs/var/www/index.html"
+    # The default command: sleep forever, but exit 0 at once on SIGTERM/SIGINT. PID 1 ignores signals
+    # it has no handler for, so without the trap `docker stop` would wait its full 10 s and SIGKILL.
+    tar -C "$rootfs" -c . | docker import \
+      --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+      --change "LABEL berth.test-image.recipe=$image_recipe" \
+      --change 'CMD ["sh","-c","trap \"exit 0\" TERM INT; while :; do sleep 1 & wait $!; done"]' \
+      - "$image" >/dev/null
+    rm -rf "$rootfs"
+    trap - EXIT
+
+    # Check the image: it runs, and its default command stops promptly.
+    [ "$(docker run --rm --network none "$image" echo ok)" = ok ] || die "$image does not run"
+    probe=$(docker run -d --network none --label berth.test-image.probe=1 "$image")
+    sleep 0.5
+    start_ns=$(date +%s%N)
+    docker stop --time 10 "$probe" >/dev/null
+    stop_ms=$(( ($(date +%s%N) - start_ns) / 1000000 ))
+    exit_code=$(docker inspect --format '{{.State.ExitCode}}' "$probe")
+    docker rm -f "$probe" >/dev/null
+    [ "$stop_ms" -lt 3000 ] || die "docker stop of $image took ${stop_ms} ms (its CMD ignores SIGTERM?)"
+    say "built $image (docker stop took ${stop_ms} ms, exit code $exit_code)"
+  else
+    say "test image $image is present"
+  fi
+
+  # -------------------------------------------------------------------------------------------------
+  # 3. Local registry on $registry
+  registry_answers() { curl -fsS -o /dev/null --max-time 3 "http://$registry/v2/" 2>/dev/null; }
+  if registry_answers; then
+    say "registry answers on http://$registry/v2/"
+  else
+    command -v docker-registry >/dev/null || die "docker-registry is not installed (apt-get install docker-registry)"
+    mkdir -p "$registry_dir/data"
+    cat >"$registry_dir/config.yml" <<EOF
+# Written by scripts/docker-env.sh: a throw-away registry for Berth's tests (no auth, no TLS, loopback only).
+version: 0.1
+log:
+  level: warn
+  fields:
+    service: berth-test-registry
+storage:
+  filesystem:
+    rootdirectory: $registry_dir/data
+  delete:
+    enabled: true
+http:
+  addr: $registry
+EOF
+    say "starting docker-registry on $registry (log: $registry_dir/registry.log)"
+    setsid nohup docker-registry serve "$registry_dir/config.yml" \
+      >"$registry_dir/registry.log" 2>&1 </dev/null &
+    echo $! >"$registry_dir/registry.pid"
+    waited=0
+    until registry_answers; do
+      if [ "$waited" -ge 30 ]; then
+        say "the registry did not answer within 15 s; last lines of $registry_dir/registry.log:"
+        tail -n 20 "$registry_dir/registry.log" >&2 || true
+        exit 1
+      fi
+      sleep 0.5
+      waited=$((waited + 1))
+    done
+  fi
+
+  # Push the test image unless the registry already has exactly this image (same config digest).
+  remote_ref="$registry/${image%:*}:${image##*:}"
+  local_id=$(docker image inspect --format '{{.Id}}' "$image")
+  manifest_url="http://$registry/v2/${image%:*}/manifests/${image##*:}"
+  manifest_accept='Accept: application/vnd.docker.distribution.manifest.v2+json'
+  # For a pushed image the manifest's config digest is the local image id.
+  pushed_image_id=$(curl -fsS --max-time 5 -H "$manifest_accept" "$manifest_url" 2>/dev/null \
+    | tr -d ' \n\t' | sed -n 's/.*"config":{[^}]*"digest":"\(sha256:[0-9a-f]*\)".*/\1/p' || true)
+  if [ "$pushed_image_id" = "$local_id" ]; then
+    say "registry already holds $remote_ref"
+  else
+    say "pushing $image to $remote_ref"
+    docker tag "$image" "$remote_ref"
+    if ! push_out=$(docker push "$remote_ref" 2>&1); then
+      printf '%s\n' "$push_out" >&2
+      docker rmi "$remote_ref" >/dev/null 2>&1 || true
+      die "docker push $remote_ref failed"
+    fi
+    # Drop the extra local tag: a test that pulls from the registry then really pulls.
+    docker rmi "$remote_ref" >/dev/null
+    curl -fsS -o /dev/null --max-time 5 -H "$manifest_accept" "$manifest_url" \
+      || die "the registry does not serve $remote_ref after the push"
+    say "pushed $remote_ref"
+  fi
+); then
+  echo "[docker-env] ERROR: the Docker test environment is not ready (see above)" >&2
+  # `return` when sourced, `exit` when run directly.
+  # shellcheck disable=SC2317
+  return 1 2>/dev/null || exit 1
+fi
+
+export BERTH_TEST_IMAGE BERTH_TEST_REGISTRY
+# DOCKER_HOST is exported only when the caller had set it: otherwise clients use the default socket.
+if [ -n "${DOCKER_HOST:-}" ]; then export DOCKER_HOST; fi
+
+# Run directly (not sourced): print what a caller would get.
+if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  echo "export BERTH_TEST_IMAGE=$BERTH_TEST_IMAGE"
+  echo "export BERTH_TEST_REGISTRY=$BERTH_TEST_REGISTRY"
+  if [ -n "${DOCKER_HOST:-}" ]; then echo "export DOCKER_HOST=$DOCKER_HOST"; fi
+fi

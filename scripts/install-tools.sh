@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# scripts/install-tools.sh — install what building and testing Berth needs, skipping what is present.
+#
+# Target: a fresh Debian 12 machine (root or passwordless sudo) with rustup (stable + nightly), node 20,
+# npm and python3. Only crates.io, npm, PyPI and Debian's mirrors are reachable, so nothing here downloads
+# release binaries from GitHub (see ../shared/TOOLCHAIN.md for the measured recipe).
+#
+#   apt      docker.io chromium busybox-static docker-registry jq brotli curl   (~1-2 min, once)
+#   rustup   wasm32-unknown-unknown target                                        (seconds)
+#   cargo    cargo-leptos 0.3.11 (built with nightly: it needs rustc >= 1.96)     (~15 min, once)
+#   cargo    wasm-bindgen-cli, same version as wasm-bindgen in Cargo.lock         (~2 min, once)
+#   npm      binaryen@123 into .tools/ for wasm-opt (never Debian's binaryen: its wasm-opt 108 writes
+#            wasm that breaks hydration)                                          (seconds)
+#   npm      end2end/ dependencies (@playwright/test; no browser download: Debian's chromium is used)
+#
+# When everything is present it only checks, in well under 5 s.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+
+CARGO_LEPTOS_VERSION=0.3.11
+BINARYEN_VERSION=123
+# wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly (cargo-leptos otherwise tries
+# to download one from GitHub, which fails here with an empty "Error:").
+WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \
+  Cargo.lock 2>/dev/null || true)
+WASM_BINDGEN_VERSION=${WASM_BINDGEN_VERSION:-0.2.130}
+
+export PATH="$HOME/.cargo/bin:$PATH"
+
+say() { printf '[install-tools] %s\n' "$*" >&2; }
+die() { say "ERROR: $*"; exit 1; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null && sudo -n true 2>/dev/null; then sudo -n "$@"
+  else die "need root (or passwordless sudo) to run: $*"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+# 1. Debian packages. Checked by the command each one provides, so a docker engine installed another way
+#    (e.g. docker-ce) is accepted as is.
+missing_pkgs=()
+command -v dockerd >/dev/null          || missing_pkgs+=(docker.io)
+command -v chromium >/dev/null         || missing_pkgs+=(chromium)
+command -v docker-registry >/dev/null  || missing_pkgs+=(docker-registry)
+command -v jq >/dev/null               || missing_pkgs+=(jq)
+command -v brotli >/dev/null           || missing_pkgs+=(brotli)
+command -v curl >/dev/null             || missing_pkgs+=(curl)
+# The test image needs the *static* busybox (Debian's plain `busybox` package is dynamically linked).
+if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed'; then
+  missing_pkgs+=(busybox-static)
+fi
+if [ "${#missing_pkgs[@]}" -gt 0 ]; then
+  say "apt: installing ${missing_pkgs[*]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+    docker.io chromium busybox-static docker-registry jq brotli curl
+else
+  say "apt packages: present"
+fi
+
+# ---------------------------------------------------------------------------------------------------
+# 2. Rust: the wasm target, cargo-leptos, wasm-bindgen-cli.
+command -v rustup >/dev/null || die "rustup is missing (install Rust with rustup first)"
+command -v cargo >/dev/null || die "cargo is missing (install Rust with rustup first)"
+
+# `rustup target list` runs in $REPO, so it applies to the project's toolchain (rust-toolchain.toml if any).
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "rust target wasm32-unknown-unknown: present"
+else
+  say "rustup: adding target wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if command -v cargo-leptos >/dev/null; then
+  have=$(cargo-leptos --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$CARGO_LEPTOS_VERSION" ]; then
+    say "warning: cargo-leptos $have is installed; Berth is tested with $CARGO_LEPTOS_VERSION"
+  else
+    say "cargo-leptos $have: present"
+  fi
+else
+  # Built with nightly: a dependency of 0.3.11 needs rustc 1.96, newer than stable 1.95.
+  rustup toolchain list | grep -q '^nightly' || die "cargo-leptos needs the nightly toolchain (rustup toolchain install nightly)"
+  say "cargo: installing cargo-leptos $CARGO_LEPTOS_VERSION with nightly (takes ~15 min on 2 cores)"
+  cargo +nightly install --locked cargo-leptos --version "$CARGO_LEPTOS_VERSION"
+fi
+
+have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+if [ "$have" = "$WASM_BINDGEN_VERSION" ]; then
+  say "wasm-bindgen-cli $have: present"
+else
+  say "cargo: installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (found: ${have:-none}; takes ~2 min)"
+  # No --locked: its lock file pins a crate version that crates.io no longer serves.
+  cargo install --force wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+# ---------------------------------------------------------------------------------------------------
+# 3. npm: wasm-opt (binaryen) into .tools/, Playwright into end2end/.
+command -v npm >/dev/null || die "npm is missing (install node 20 first)"
+
+tools_bin="$REPO/.tools/node_modules/.bin"
+have=$(node -p "require('$REPO/.tools/node_modules/binaryen/package.json').version" 2>/dev/null || true)
+if [ -x "$tools_bin/wasm-opt" ] && [ "${have%%.*}" = "$BINARYEN_VERSION" ]; then
+  say "binaryen $have (wasm-opt): present in .tools/"
+else
+  say "npm: installing binaryen@$BINARYEN_VERSION into .tools/"
+  mkdir -p "$REPO/.tools"
+  npm install --prefix "$REPO/.tools" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
+fi
+
+if [ -f end2end/package.json ]; then
+  # npm writes node_modules/.package-lock.json on every install: when it is newer than the manifests,
+  # the tree is current and the (slow) reinstall is skipped.
+  marker=end2end/node_modules/.package-lock.json
+  if [ -f "$marker" ] && [ ! end2end/package.json -nt "$marker" ] \
+     && { [ ! -f end2end/package-lock.json ] || [ ! end2end/package-lock.json -nt "$marker" ]; }; then
+    say "end2end node modules: present"
+  elif [ -f end2end/package-lock.json ]; then
+    say "npm: npm ci in end2end/"
+    (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
+  else
+    say "npm: npm install in end2end/"
+    (cd end2end && npm install --no-audit --no-fund --loglevel=error)
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------------
+case ":$PATH:" in
+  *":$tools_bin:"*) ;;
+  *) say "for release builds put wasm-opt first on PATH:  export PATH=\"$tools_bin:\$HOME/.cargo/bin:\$PATH\"" ;;
+esac
+say "done"

@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# scripts/test.sh — Berth's test command (the README's `bash scripts/test.sh`; CI runs it through .ci/run).
+#
+# Steps:
+#   1. scripts/install-tools.sh      tools that are missing (a no-op in seconds when all are present)
+#   2. scripts/docker-env.sh         a Docker engine, the test image, the local registry on 127.0.0.1:5055
+#   3. cargo fmt --check; clippy -D warnings for the server and for the wasm target
+#   4. cargo test -p app -p berth    unit tests and API integration tests against the real engine
+#   5. cargo leptos build            server binary + wasm site (target/debug/berth, target/site)
+#   6. end-to-end                    starts target/debug/berth on port 3000, runs Playwright in end2end/
+#
+# Environment:
+#   BERTH_SKIP_E2E=1    skip steps 5-6's browser part (quick local runs); the default runs everything
+#   BERTH_FAIL_FAST=1   stop at the first failing step (default: run the independent checks anyway and
+#                       report all failures at the end; the browser tests need a successful build)
+#   BERTH_E2E_PORT      port for the end-to-end server (default 3000)
+#   DOCKER_HOST         an engine to use instead of the default socket (see scripts/docker-env.sh)
+#
+# Exit status: 0 when every step passed, 1 otherwise.
+set -euo pipefail
+
+REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$REPO"
+
+E2E_PORT="${BERTH_E2E_PORT:-3000}"
+E2E_URL="http://127.0.0.1:$E2E_PORT"
+E2E_LOG="$REPO/target/berth-e2e.log"
+
+# ---------------------------------------------------------------------------------------------------
+# Step bookkeeping: each step's name, result and duration, for the summary at the end.
+step_names=()
+step_results=()
+step_secs=()
+failed=0
+
+banner() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+
+# run_step NAME COMMAND...: run a step, record PASS/FAIL; with BERTH_FAIL_FAST=1 stop at a failure.
+run_step() {
+  local name=$1; shift
+  banner "$name"
+  local start=$SECONDS rc=0
+  "$@" || rc=$?
+  step_names+=("$name")
+  step_secs+=($((SECONDS - start)))
+  if [ "$rc" -eq 0 ]; then
+    step_results+=(PASS)
+  else
+    step_results+=("FAIL (rc $rc)")
+    failed=1
+    if [ "${BERTH_FAIL_FAST:-0}" = 1 ]; then
+      summary
+      exit 1
+    fi
+  fi
+  return "$rc"
+}
+
+skip_step() {
+  step_names+=("$1"); step_results+=("SKIP ($2)"); step_secs+=(0)
+}
+
+summary() {
+  banner "Summary"
+  local i
+  for i in "${!step_names[@]}"; do
+    printf '  %-32s %-30s %5ss\n' "${step_names[$i]}" "${step_results[$i]}" "${step_secs[$i]}"
+  done
+  if [ "$failed" -eq 0 ]; then
+    printf '\nAll steps passed.\n'
+  else
+    printf '\nSome steps FAILED.\n'
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------
+# The end-to-end server: started in the background, stopped when this script exits (whatever the cause).
+berth_pid=""
+stop_berth() {
+  if [ -n "$berth_pid" ] && kill -0 "$berth_pid" 2>/dev/null; then
+    kill "$berth_pid" 2>/dev/null || true
+    # Give it 10 s for a graceful shutdown, then force.
+    for _ in $(seq 1 20); do kill -0 "$berth_pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$berth_pid" 2>/dev/null || true
+    wait "$berth_pid" 2>/dev/null || true
+  fi
+  berth_pid=""
+}
+trap stop_berth EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+start_berth() {
+  if curl -fsS -o /dev/null --max-time 2 "$E2E_URL/health" 2>/dev/null; then
+    echo "something already answers on $E2E_URL: stop it, or set BERTH_E2E_PORT to a free port" >&2
+    return 1
+  fi
+  mkdir -p "$(dirname "$E2E_LOG")"
+  echo "starting ./target/debug/berth --port $E2E_PORT (log: $E2E_LOG)"
+  LEPTOS_SITE_ROOT="$REPO/target/site" ./target/debug/berth --port "$E2E_PORT" >"$E2E_LOG" 2>&1 </dev/null &
+  berth_pid=$!
+  local waited=0
+  until curl -fsS -o /dev/null --max-time 2 "$E2E_URL/health" 2>/dev/null; do
+    if ! kill -0 "$berth_pid" 2>/dev/null; then
+      echo "berth exited before answering on $E2E_URL/health; last lines of $E2E_LOG:" >&2
+      tail -n 40 "$E2E_LOG" >&2 || true
+      berth_pid=""
+      return 1
+    fi
+    if [ "$waited" -ge 120 ]; then
+      echo "berth did not answer on $E2E_URL/health within 60 s; last lines of $E2E_LOG:" >&2
+      tail -n 40 "$E2E_LOG" >&2 || true
+      return 1
+    fi
+    sleep 0.5
+    waited=$((waited + 1))
+  done
+  echo "berth answers on $E2E_URL (pid $berth_pid)"
+}
+
+playwright() {
+  local rc=0
+  (cd end2end && BERTH_URL="$E2E_URL" npx --no-install playwright test) || rc=$?
+  if [ "$rc" -ne 0 ]; then
+    echo "--- last lines of $E2E_LOG ---" >&2
+    tail -n 40 "$E2E_LOG" >&2 || true
+  fi
+  return "$rc"
+}
+
+# ---------------------------------------------------------------------------------------------------
+# Tools and the Docker environment: without them nothing else can run, so a failure here stops at once.
+run_step "install tools" bash scripts/install-tools.sh || { summary; exit 1; }
+export PATH="$REPO/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+banner "docker environment"
+start=$SECONDS
+# shellcheck source=scripts/docker-env.sh
+if . scripts/docker-env.sh; then
+  step_names+=("docker environment"); step_results+=(PASS); step_secs+=($((SECONDS - start)))
+else
+  step_names+=("docker environment"); step_results+=(FAIL); step_secs+=($((SECONDS - start)))
+  failed=1; summary; exit 1
+fi
+echo "engine: ${DOCKER_HOST:-unix:///var/run/docker.sock}; BERTH_TEST_IMAGE=$BERTH_TEST_IMAGE; BERTH_TEST_REGISTRY=$BERTH_TEST_REGISTRY"
+
+# Static checks and tests. `|| true`: the result is recorded; the summary decides the exit status.
+run_step "cargo fmt --check" cargo fmt --all -- --check || true
+run_step "clippy (server, all targets)" cargo clippy -p berth --all-targets -- -D warnings || true
+run_step "clippy (frontend, wasm32)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings || true
+run_step "cargo test (app, berth)" cargo test --no-fail-fast -p app -p berth || true
+
+# End-to-end: build the site and the server, run the server, drive it with Chromium.
+if [ "${BERTH_SKIP_E2E:-0}" = 1 ]; then
+  skip_step "cargo leptos build" "BERTH_SKIP_E2E=1"
+  skip_step "end-to-end (playwright)" "BERTH_SKIP_E2E=1"
+elif run_step "cargo leptos build" cargo leptos build; then
+  if run_step "start berth on :$E2E_PORT" start_berth; then
+    run_step "end-to-end (playwright)" playwright || true
+  else
+    skip_step "end-to-end (playwright)" "server did not start"
+  fi
+  stop_berth
+else
+  skip_step "end-to-end (playwright)" "build failed"
+fi
+
+summary
+exit "$failed"
