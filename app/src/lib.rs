@@ -10,8 +10,8 @@ pub mod ui;
 
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
-use leptos_router::StaticSegment;
 use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, StaticSegment};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -48,7 +48,7 @@ pub fn App() -> impl IntoView {
             </header>
             <main>
                 <Routes fallback=|| view! { <ui::NotFound/> }>
-                    <Route path=StaticSegment("") view=ui::containers::ContainersPage/>
+                    <Route path=StaticSegment("") view=ui::containers::ContainersPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

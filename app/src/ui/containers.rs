@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::ErrorBanner;
-use crate::api::containers::{ListContainers, StartContainer, StopContainer, list_containers};
+use crate::api::containers::{StartContainer, StopContainer, list_containers};
 use crate::model::containers::{ContainerSummary, PortMap};
 
 /// Formats ports like `docker ps`: `0.0.0.0:8080->80/tcp, 53/udp`.
@@ -33,14 +33,14 @@ pub fn ContainersPage() -> impl IntoView {
     let show_all = RwSignal::new(true);
     let start = ServerAction::<StartContainer>::new();
     let stop = ServerAction::<StopContainer>::new();
-    let refresh = ServerAction::<ListContainers>::new();
+    let refresh = RwSignal::new(0_u32);
     let containers = Resource::new(
         move || {
             (
                 show_all.get(),
                 start.version().get(),
                 stop.version().get(),
-                refresh.version().get(),
+                refresh.get(),
             )
         },
         |(all, ..)| list_containers(all),
@@ -67,7 +67,7 @@ pub fn ContainersPage() -> impl IntoView {
                     />
                     " Show stopped containers"
                 </label>
-                <button class="refresh" on:click=move |_| { refresh.dispatch(ListContainers { all: true }); }>
+                <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
                     "Refresh"
                 </button>
                 <span class="busy" class:visible=busy>"Working…"</span>
