@@ -46,6 +46,7 @@ impl AppState {
         };
         let policy = Policy {
             allow_privileged: config.allow_privileged,
+            build_root: config.build_root.clone(),
         };
         let leptos_options = LeptosOptions::builder()
             .output_name("berth")

@@ -38,12 +38,11 @@ impl OriginPolicy {
         if self.any || self.allowed.iter().any(|o| o.eq_ignore_ascii_case(origin)) {
             return true;
         }
-        let own = host.is_some_and(|host| {
+        host.is_some_and(|host| {
             origin
                 .split_once("://")
                 .is_some_and(|(_, authority)| authority.eq_ignore_ascii_case(host))
-        });
-        own
+        })
     }
 
     /// The CORS layer for the configured origins.

@@ -4,8 +4,11 @@
 
 pub mod containers;
 mod errors;
+pub mod images;
+pub mod networks;
 mod raw;
 pub mod system;
+pub mod volumes;
 pub use containers::LogTail;
 mod time;
 
@@ -32,6 +35,8 @@ pub enum DockerEndpoint {
 pub struct Policy {
     /// Whether `privileged: true` containers may be created.
     pub allow_privileged: bool,
+    /// When set, image builds from a server path must stay inside this directory (after resolving symlinks).
+    pub build_root: Option<std::path::PathBuf>,
 }
 
 /// The bollard-backed Docker service, shared by REST and server functions.

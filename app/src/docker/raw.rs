@@ -6,6 +6,7 @@ use hyper::body::Bytes;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::{DockerEndpoint, DockerService};
@@ -28,6 +29,15 @@ impl DockerService {
     /// GETs `path` (e.g. `/system/df`) at the negotiated API version and returns the JSON document,
     /// or `None` when the transport is one this reader does not speak (TLS, ssh).
     pub(crate) async fn raw_get_json(&self, path: &str) -> Result<Option<Value>, AppError> {
+        self.raw_get(path).await
+    }
+
+    /// Like [`Self::raw_get_json`], decoding straight into `T` (skipping the fields `T` lacks, which
+    /// makes large lists much cheaper than bollard's full models).
+    pub(crate) async fn raw_get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Option<T>, AppError> {
         let client = self.client().await?;
         let version = client.client_version();
         let versioned = format!(

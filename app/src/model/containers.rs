@@ -161,8 +161,8 @@ pub struct ContainerLogs {
     pub name: String,
     /// The log text (stdout and stderr interleaved).
     pub logs: String,
-    /// How many lines were asked for (`all` or a number).
-    pub tail: String,
+    /// How many lines were asked for: a number, or `"all"`.
+    pub tail: Value,
     /// When the logs were read, RFC 3339 UTC.
     pub timestamp: String,
 }

@@ -3,7 +3,10 @@
 
 pub mod containers;
 pub mod envelope;
+pub mod images;
+pub mod networks;
 pub mod system;
+pub mod volumes;
 
 use std::collections::BTreeMap;
 
@@ -27,6 +30,9 @@ pub struct ApiRoute {
     pub description: &'static str,
     /// The handler.
     pub handler: MethodRouter<AppState>,
+    /// The path shown in `/api/commands` when it differs from the axum path (e.g. a wildcard route
+    /// serving several documented paths).
+    pub display: Option<&'static str>,
 }
 
 impl ApiRoute {
@@ -42,12 +48,24 @@ impl ApiRoute {
             path,
             description,
             handler,
+            display: None,
         }
+    }
+
+    /// Shows the route as `path` in `/api/commands` (the axum path stays the routing path).
+    pub fn displayed_as(mut self, path: &'static str) -> Self {
+        self.display = Some(path);
+        self
+    }
+
+    /// The path shown in `/api/commands`.
+    fn shown_path(&self) -> &'static str {
+        self.display.unwrap_or(self.path)
     }
 
     /// The resource group the route belongs to in `/api/commands`.
     fn group(&self) -> &'static str {
-        self.path
+        self.shown_path()
             .strip_prefix("/api/")
             .and_then(|rest| rest.split('/').next())
             .filter(|group| !group.is_empty() && *group != "commands")
@@ -58,6 +76,9 @@ impl ApiRoute {
 /// Every REST route, in the order `/api/commands` lists them.
 pub fn api_routes() -> Vec<ApiRoute> {
     let mut routes = containers::routes();
+    routes.extend(images::routes());
+    routes.extend(volumes::routes());
+    routes.extend(networks::routes());
     routes.extend(system::routes());
     routes.push(ApiRoute::new(
         Method::GET,
@@ -83,7 +104,9 @@ async fn commands(headers: HeaderMap) -> ApiResult {
     for route in api_routes() {
         groups.entry(route.group()).or_default().push(format!(
             "{} {} - {}",
-            route.method, route.path, route.description
+            route.method,
+            route.shown_path(),
+            route.description
         ));
     }
     let host = headers

@@ -376,7 +376,7 @@ async fn logs_return_the_last_lines_printed() {
     assert_eq!(lines.len(), 3, "{tail}");
     assert!(lines.contains(&"line-10"));
     assert!(!tail.contains("line-7"));
-    assert_eq!(body["logs"]["tail"], "3");
+    assert_eq!(body["logs"]["tail"], 3);
     assert_eq!(body["logs"]["name"], name.as_str());
     assert!(body["logs"]["timestamp"].is_string());
 }

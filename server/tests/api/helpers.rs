@@ -243,3 +243,7 @@ impl Drop for Cleanup {
             .status();
     }
 }
+
+/// Held shared by tests that keep unused volumes or networks around for a while, and exclusively by a
+/// test that calls a global prune route, so that the prune never removes another test's objects.
+pub static PRUNE_GUARD: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());

@@ -7,5 +7,6 @@ mod daemon_down;
 mod errors;
 mod images;
 mod networks;
+mod scenarios;
 mod system;
 mod volumes;

@@ -2,7 +2,10 @@
 
 mod spec;
 
+use std::collections::BTreeMap;
+
 use bollard::errors::Error as BollardError;
+use serde::Deserialize;
 use bollard::models::{
     ContainerInspectResponse, ContainerStatsResponse, ContainerSummary as DockerContainerSummary,
     PortSummary,
@@ -39,6 +42,13 @@ impl LogTail {
             LogTail::Last(n) => n.to_string(),
         }
     }
+
+    fn as_json(&self) -> serde_json::Value {
+        match self {
+            LogTail::All => "all".into(),
+            LogTail::Last(n) => (*n).into(),
+        }
+    }
 }
 
 fn subject(id: &str) -> String {
@@ -63,19 +73,19 @@ fn is_not_modified(err: &BollardError) -> bool {
     )
 }
 
-/// Builds the inspect-shaped port map from the list endpoint's port summaries.
-fn ports_from_summary(ports: &[PortSummary]) -> PortMap {
+/// One port of a list entry: (host ip, container port, host port, protocol).
+type ListedPort<'a> = (Option<&'a str>, u16, Option<u16>, &'a str);
+
+/// Builds the inspect-shaped port map from the list endpoint's port entries.
+fn ports_from_list<'a>(ports: impl IntoIterator<Item = ListedPort<'a>>) -> PortMap {
     let mut map = PortMap::new();
-    for port in ports {
-        let proto = port
-            .typ
-            .map(|t| t.to_string())
-            .unwrap_or_else(|| "tcp".into());
-        let key = format!("{}/{}", port.private_port, proto);
-        match port.public_port {
+    for (ip, private_port, public_port, proto) in ports {
+        let proto = if proto.is_empty() { "tcp" } else { proto };
+        let key = format!("{private_port}/{proto}");
+        match public_port {
             Some(public) => {
                 let binding = PortBinding {
-                    host_ip: port.ip.clone().unwrap_or_default(),
+                    host_ip: ip.unwrap_or_default().to_string(),
                     host_port: public.to_string(),
                 };
                 match map.entry(key).or_insert(None) {
@@ -91,23 +101,92 @@ fn ports_from_summary(ports: &[PortSummary]) -> PortMap {
     map
 }
 
-fn summary_from_docker(item: DockerContainerSummary) -> ContainerSummary {
-    let id = item.id.unwrap_or_default();
+/// The fields of `GET /containers/json` that the list view needs; the rest of each entry is skipped
+/// while parsing.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListedContainer {
+    id: String,
+    #[serde(default)]
+    names: Option<Vec<String>>,
+    #[serde(default)]
+    image: Option<String>,
+    #[serde(default)]
+    command: Option<String>,
+    #[serde(default)]
+    created: Option<i64>,
+    #[serde(default)]
+    ports: Option<Vec<ListedPortEntry>>,
+    #[serde(default)]
+    labels: Option<BTreeMap<String, String>>,
+    #[serde(default)]
+    state: Option<String>,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct ListedPortEntry {
+    #[serde(rename = "IP", default)]
+    ip: Option<String>,
+    private_port: u16,
+    #[serde(default)]
+    public_port: Option<u16>,
+    #[serde(rename = "Type", default)]
+    kind: Option<String>,
+}
+
+fn summary_from_listed(item: ListedContainer) -> ContainerSummary {
+    let ports = ports_from_list(item.ports.iter().flatten().map(|p| {
+        (
+            p.ip.as_deref(),
+            p.private_port,
+            p.public_port,
+            p.kind.as_deref().unwrap_or_default(),
+        )
+    }));
     ContainerSummary {
-        id: short_id(&id),
+        id: short_id(&item.id),
         name: item
             .names
             .and_then(|names| names.into_iter().next())
             .map(|name| trim_name(&name))
             .unwrap_or_default(),
         image: item.image.unwrap_or_default(),
-        status: item.state.map(|s| s.to_string()).unwrap_or_default(),
+        status: item.state.unwrap_or_default(),
         status_text: item.status.unwrap_or_default(),
         created: unix_to_rfc3339(item.created.unwrap_or_default()),
-        ports: ports_from_summary(item.ports.as_deref().unwrap_or_default()),
-        labels: item.labels.unwrap_or_default().into_iter().collect(),
+        ports,
+        labels: item.labels.unwrap_or_default(),
         command: item.command.unwrap_or_default(),
     }
+}
+
+fn summary_from_docker(item: DockerContainerSummary) -> ContainerSummary {
+    let ports: Vec<PortSummary> = item.ports.clone().unwrap_or_default();
+    let listed = ListedContainer {
+        id: item.id.unwrap_or_default(),
+        names: item.names,
+        image: item.image,
+        command: item.command,
+        created: item.created,
+        ports: Some(
+            ports
+                .into_iter()
+                .map(|p| ListedPortEntry {
+                    ip: p.ip,
+                    private_port: p.private_port,
+                    public_port: p.public_port,
+                    kind: p.typ.map(|t| t.to_string()),
+                })
+                .collect(),
+        ),
+        labels: item.labels.map(|labels| labels.into_iter().collect()),
+        state: item.state.map(|s| s.to_string()),
+        status: item.status,
+    };
+    summary_from_listed(listed)
 }
 
 fn details_from_inspect(inspect: ContainerInspectResponse) -> ContainerDetails {
@@ -296,7 +375,18 @@ fn stats_from_docker(id: String, name: String, stats: ContainerStatsResponse) ->
 
 impl DockerService {
     /// Lists containers (running only unless `all`), in one daemon call.
+    ///
+    /// The daemon's list is decoded straight into the few fields the view needs when the transport
+    /// allows it (unix socket, plain tcp), which keeps the cost of large lists close to the daemon's own.
     pub async fn list_containers(&self, all: bool) -> Result<Vec<ContainerSummary>, AppError> {
+        let path = if all {
+            "/containers/json?all=1"
+        } else {
+            "/containers/json"
+        };
+        if let Some(listed) = self.raw_get::<Vec<ListedContainer>>(path).await? {
+            return Ok(listed.into_iter().map(summary_from_listed).collect());
+        }
         let client = self.client().await?;
         let options = ListContainersOptions {
             all,
@@ -679,7 +769,7 @@ impl DockerService {
             container_id: full_id,
             name,
             logs: String::from_utf8_lossy(&bytes).into_owned(),
-            tail: tail.as_docker(),
+            tail: tail.as_json(),
             timestamp: now_rfc3339(),
         })
     }
@@ -748,7 +838,14 @@ mod tests {
                 typ: Some(PortSummaryTypeEnum::UDP),
             },
         ];
-        let map = ports_from_summary(&ports);
+        let map = ports_from_list(ports.iter().map(|p| {
+            (
+                p.ip.as_deref(),
+                p.private_port,
+                p.public_port,
+                p.typ.map(|t| t.as_ref()).unwrap_or_default(),
+            )
+        }));
         assert_eq!(map["80/tcp"].as_ref().map(Vec::len), Some(2));
         assert_eq!(map["80/tcp"].as_ref().unwrap()[0].host_port, "8080");
         assert_eq!(map["53/udp"], None);

@@ -867,6 +867,7 @@ mod tests {
             serde_json::from_value(json!({"image": "x", "privileged": true})).unwrap();
         let allowed = Policy {
             allow_privileged: true,
+            ..Policy::default()
         };
         assert!(build_create_spec(request, &allowed).is_ok());
     }

@@ -1,0 +1,117 @@
+//! `/api/volumes` routes.
+
+use axum::extract::{Path, State};
+use axum::http::Method;
+use axum::routing::{delete, get, post};
+use serde::Deserialize;
+
+use super::ApiRoute;
+use super::envelope::{ApiResult, JsonBody, QueryParams, created, list, ok, query_bool};
+use crate::AppState;
+use app::model::volumes::CreateVolumeRequest;
+
+/// The volume routes.
+pub fn routes() -> Vec<ApiRoute> {
+    vec![
+        ApiRoute::new(
+            Method::GET,
+            "/api/volumes",
+            "List volumes",
+            get(list_volumes),
+        ),
+        ApiRoute::new(
+            Method::POST,
+            "/api/volumes",
+            "Create a volume (body: {\"name\", \"driver\", \"labels\", \"options\"})",
+            post(create_volume),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/volumes/stats",
+            "Volume sizes, users and totals",
+            get(volume_stats),
+        ),
+        ApiRoute::new(
+            Method::POST,
+            "/api/volumes/prune",
+            "Remove unused volumes (?label=key[=value] limits it, ?all=true on API 1.42+ includes named ones)",
+            post(prune_volumes),
+        ),
+        ApiRoute::new(
+            Method::GET,
+            "/api/volumes/{name}",
+            "Get volume details and the containers using it",
+            get(volume_details),
+        ),
+        ApiRoute::new(
+            Method::DELETE,
+            "/api/volumes/{name}/remove",
+            "Remove a volume (?force=true)",
+            delete(remove_volume),
+        ),
+    ]
+}
+
+async fn list_volumes(State(state): State<AppState>) -> ApiResult {
+    list("volumes", state.docker.list_volumes().await?)
+}
+
+async fn create_volume(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<CreateVolumeRequest>,
+) -> ApiResult {
+    let result = state.docker.create_volume(request).await?;
+    if result.status == "created" {
+        created("result", result)
+    } else {
+        ok("result", result)
+    }
+}
+
+async fn volume_details(State(state): State<AppState>, Path(name): Path<String>) -> ApiResult {
+    ok("volume", state.docker.volume_details(&name).await?)
+}
+
+#[derive(Debug, Deserialize)]
+struct RemoveQuery {
+    #[serde(default, deserialize_with = "query_bool")]
+    force: Option<bool>,
+}
+
+async fn remove_volume(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+    QueryParams(query): QueryParams<RemoveQuery>,
+) -> ApiResult {
+    ok(
+        "result",
+        state
+            .docker
+            .remove_volume(&name, query.force.unwrap_or(false))
+            .await?,
+    )
+}
+
+#[derive(Debug, Deserialize)]
+struct PruneQuery {
+    #[serde(default, deserialize_with = "query_bool")]
+    all: Option<bool>,
+    label: Option<String>,
+}
+
+async fn prune_volumes(
+    State(state): State<AppState>,
+    QueryParams(query): QueryParams<PruneQuery>,
+) -> ApiResult {
+    ok(
+        "result",
+        state
+            .docker
+            .prune_volumes(query.all.unwrap_or(false), query.label.as_deref())
+            .await?,
+    )
+}
+
+async fn volume_stats(State(state): State<AppState>) -> ApiResult {
+    ok("stats", state.docker.volume_stats().await?)
+}
