@@ -5,7 +5,6 @@ mod spec;
 use std::collections::BTreeMap;
 
 use bollard::errors::Error as BollardError;
-use serde::Deserialize;
 use bollard::models::{
     ContainerInspectResponse, ContainerStatsResponse, ContainerSummary as DockerContainerSummary,
     PortSummary,
@@ -16,6 +15,7 @@ use bollard::query_parameters::{
     StartContainerOptions, StatsOptions, StopContainerOptions, TopOptions,
 };
 use futures_util::StreamExt;
+use serde::Deserialize;
 
 use super::{DockerService, now_rfc3339, unix_to_rfc3339};
 use crate::error::AppError;
@@ -843,7 +843,7 @@ mod tests {
                 p.ip.as_deref(),
                 p.private_port,
                 p.public_port,
-                p.typ.map(|t| t.as_ref()).unwrap_or_default(),
+                p.typ.as_ref().map(AsRef::as_ref).unwrap_or_default(),
             )
         }));
         assert_eq!(map["80/tcp"].as_ref().map(Vec::len), Some(2));
