@@ -60,12 +60,29 @@ skip_step() {
   step_names+=("$1"); step_results+=("SKIP ($2)"); step_secs+=(0)
 }
 
+# Test counts over every runner (cargo's "test result:" lines, Playwright's "N passed"/"N failed"),
+# read from the logs the test steps tee into, for the one closing line that counts them all.
+TEST_LOG_DIR=$(mktemp -d)
+count_tests() {
+  local passed=0 failed_tests=0 n
+  for n in $(grep -ho 'test result: [a-zA-Z]*\. [0-9]* passed' "$TEST_LOG_DIR"/cargo.log 2>/dev/null | awk '{print $4}'); do
+    passed=$((passed + n)); done
+  for n in $(grep -ho '; [0-9]* failed' "$TEST_LOG_DIR"/cargo.log 2>/dev/null | awk '{print $2}'); do
+    failed_tests=$((failed_tests + n)); done
+  for n in $(sed 's/\x1b\[[0-9;]*m//g' "$TEST_LOG_DIR"/e2e.log 2>/dev/null | grep -Eo '^ *[0-9]+ passed' | awk '{print $1}'); do
+    passed=$((passed + n)); done
+  for n in $(sed 's/\x1b\[[0-9;]*m//g' "$TEST_LOG_DIR"/e2e.log 2>/dev/null | grep -Eo '^ *[0-9]+ failed' | awk '{print $1}'); do
+    failed_tests=$((failed_tests + n)); done
+  echo "$passed passed, $failed_tests failed"
+}
+
 summary() {
   banner "Summary"
   local i
   for i in "${!step_names[@]}"; do
     printf '  %-32s %-30s %5ss\n' "${step_names[$i]}" "${step_results[$i]}" "${step_secs[$i]}"
   done
+  printf '\n%s\n' "$(count_tests)"
   if [ "$failed" -eq 0 ]; then
     printf '\nAll steps passed.\n'
   else
@@ -120,7 +137,7 @@ start_berth() {
 
 playwright() {
   local rc=0
-  (cd end2end && BERTH_URL="$E2E_URL" npx --no-install playwright test) || rc=$?
+  (cd end2end && BERTH_URL="$E2E_URL" npx --no-install playwright test) 2>&1 | tee "$TEST_LOG_DIR/e2e.log" || rc=$?
   if [ "$rc" -ne 0 ]; then
     echo "--- last lines of $E2E_LOG ---" >&2
     tail -n 40 "$E2E_LOG" >&2 || true
@@ -148,7 +165,11 @@ echo "engine: ${DOCKER_HOST:-unix:///var/run/docker.sock}; BERTH_TEST_IMAGE=$BER
 run_step "cargo fmt --check" cargo fmt --all -- --check || true
 run_step "clippy (server, all targets)" cargo clippy -p berth --all-targets -- -D warnings || true
 run_step "clippy (frontend, wasm32)" cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings || true
-run_step "cargo test (app, berth)" cargo test --no-fail-fast -p app -p berth || true
+cargo_tests() {
+  # --tests: unit and API tests (no doc tests: the crates have none).
+  cargo test --no-fail-fast -p app -p berth --tests 2>&1 | tee "$TEST_LOG_DIR/cargo.log"
+}
+run_step "cargo test (app, berth)" cargo_tests || true
 
 # End-to-end: build the site and the server, run the server, drive it with Chromium.
 if [ "${BERTH_SKIP_E2E:-0}" = 1 ]; then

@@ -82,6 +82,7 @@ pub fn router(state: AppState) -> Router {
             security::guard_origin,
         ))
         .layer(state.origins.cors_layer())
+        .layer(axum::middleware::from_fn(security::preflight_no_content))
         .layer(DefaultBodyLimit::max(rest::envelope::JSON_BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)

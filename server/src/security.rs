@@ -70,6 +70,19 @@ impl OriginPolicy {
     }
 }
 
+/// Answers CORS preflight requests with 204 No Content (the CORS layer answers them with 200).
+pub async fn preflight_no_content(request: Request, next: Next) -> Response {
+    let preflight = request.method() == Method::OPTIONS
+        && request
+            .headers()
+            .contains_key(header::ACCESS_CONTROL_REQUEST_METHOD);
+    let mut response = next.run(request).await;
+    if preflight && response.status() == axum::http::StatusCode::OK {
+        *response.status_mut() = axum::http::StatusCode::NO_CONTENT;
+    }
+    response
+}
+
 /// Refuses POST/PUT/PATCH/DELETE whose `Origin` is neither Berth's own nor allowed.
 pub async fn guard_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let changes_state = matches!(

@@ -16,7 +16,7 @@ use bollard::query_parameters::{
 use futures_util::future::join_all;
 
 use super::volumes::{label_filter, validate_driver_name, validate_keys};
-use super::{DockerService, now_rfc3339};
+use super::{DockerService, is_docker_name, now_rfc3339};
 use crate::error::AppError;
 use crate::model::networks::{
     ConnectRequest, CreateNetworkRequest, DisconnectRequest, IpamPool, IpamPoolRequest, IpamView,
@@ -54,15 +54,7 @@ fn sorted(map: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
 /// Checks a network name or id given in a path or body, so it reaches the daemon as data only.
 fn validate_reference(reference: &str, what: &str) -> Result<(), AppError> {
     let bare = reference.strip_prefix('/').unwrap_or(reference);
-    let valid = bare
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric())
-        && bare.len() <= 255
-        && bare
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-    if valid {
+    if is_docker_name(bare, 1) {
         Ok(())
     } else {
         Err(AppError::bad_request(format!(
@@ -73,11 +65,7 @@ fn validate_reference(reference: &str, what: &str) -> Result<(), AppError> {
 
 /// Checks a new network's name: `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, at most 255 characters.
 pub fn validate_network_name(name: &str) -> Result<(), AppError> {
-    let mut chars = name.chars();
-    let valid = matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
-        && name.len() <= 255
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-    if valid {
+    if is_docker_name(name, 1) {
         Ok(())
     } else {
         Err(AppError::bad_request(format!(
@@ -261,15 +249,7 @@ pub fn build_network_create(
 
 fn validate_aliases(aliases: &[String]) -> Result<(), AppError> {
     for alias in aliases {
-        let valid = alias
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphanumeric())
-            && alias.len() <= 255
-            && alias
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-        if !valid {
+        if !is_docker_name(alias, 1) {
             return Err(AppError::bad_request(format!(
                 "Invalid alias '{alias}' in 'aliases': use a host name from [a-zA-Z0-9_.-]"
             )));

@@ -9,7 +9,7 @@ use bollard::query_parameters::{
 };
 use serde_json::Value;
 
-use super::{DockerService, now_rfc3339};
+use super::{DockerService, is_docker_name, now_rfc3339};
 use crate::error::AppError;
 use crate::model::human_size;
 use crate::model::volumes::{
@@ -36,15 +36,7 @@ fn container_name(item: &DockerContainerSummary) -> String {
 /// Checks a volume name given in a path: Docker's characters only, so it is passed to the daemon as
 /// data (never as part of a different URL).
 fn validate_volume_reference(name: &str) -> Result<(), AppError> {
-    let valid = name
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric())
-        && name.len() <= 255
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-    if valid {
+    if is_docker_name(name, 1) {
         Ok(())
     } else {
         Err(AppError::bad_request(format!(
@@ -55,12 +47,7 @@ fn validate_volume_reference(name: &str) -> Result<(), AppError> {
 
 /// Checks a new volume's name against Docker's rule `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
 pub fn validate_volume_name(name: &str) -> Result<(), AppError> {
-    let mut chars = name.chars();
-    let valid = matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
-        && name.len() >= 2
-        && name.len() <= 255
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-    if valid {
+    if is_docker_name(name, 2) {
         Ok(())
     } else {
         Err(AppError::bad_request(format!(

@@ -6,7 +6,9 @@ use axum::routing::{delete, get, post};
 use serde::Deserialize;
 
 use super::ApiRoute;
-use super::envelope::{ApiError, ApiResult, JsonBody, QueryParams, created, list, ok, query_bool};
+use super::envelope::{
+    ApiError, ApiResult, ForceQuery, JsonBody, QueryParams, created, list, ok, query_bool,
+};
 use crate::AppState;
 use app::docker::LogTail;
 use app::error::AppError;
@@ -208,23 +210,14 @@ async fn rename_container(
     ok("result", state.docker.rename_container(&id, &name).await?)
 }
 
-#[derive(Debug, Deserialize)]
-struct RemoveQuery {
-    #[serde(default, deserialize_with = "query_bool")]
-    force: Option<bool>,
-}
-
 async fn remove_container(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    QueryParams(query): QueryParams<RemoveQuery>,
+    QueryParams(query): QueryParams<ForceQuery>,
 ) -> ApiResult {
     ok(
         "result",
-        state
-            .docker
-            .remove_container(&id, query.force.unwrap_or(false))
-            .await?,
+        state.docker.remove_container(&id, query.force()).await?,
     )
 }
 

@@ -155,6 +155,21 @@ where
     }
 }
 
+/// The `?force=` query of remove routes.
+#[derive(Debug, serde::Deserialize)]
+pub struct ForceQuery {
+    /// Force the removal (absent means false).
+    #[serde(default, deserialize_with = "query_bool")]
+    pub force: Option<bool>,
+}
+
+impl ForceQuery {
+    /// Whether to force.
+    pub fn force(&self) -> bool {
+        self.force.unwrap_or(false)
+    }
+}
+
 /// Deserializes a query boolean: `true`/`false`/`1`/`0` in any case.
 pub fn query_bool<'de, D>(deserializer: D) -> Result<Option<bool>, D::Error>
 where

@@ -6,7 +6,9 @@ use axum::routing::{delete, get, post};
 use serde::Deserialize;
 
 use super::ApiRoute;
-use super::envelope::{ApiResult, JsonBody, QueryParams, created, list, ok, query_bool};
+use super::envelope::{
+    ApiResult, ForceQuery, JsonBody, QueryParams, created, list, ok, query_bool,
+};
 use crate::AppState;
 use app::model::volumes::CreateVolumeRequest;
 
@@ -72,23 +74,14 @@ async fn volume_details(State(state): State<AppState>, Path(name): Path<String>)
     ok("volume", state.docker.volume_details(&name).await?)
 }
 
-#[derive(Debug, Deserialize)]
-struct RemoveQuery {
-    #[serde(default, deserialize_with = "query_bool")]
-    force: Option<bool>,
-}
-
 async fn remove_volume(
     State(state): State<AppState>,
     Path(name): Path<String>,
-    QueryParams(query): QueryParams<RemoveQuery>,
+    QueryParams(query): QueryParams<ForceQuery>,
 ) -> ApiResult {
     ok(
         "result",
-        state
-            .docker
-            .remove_volume(&name, query.force.unwrap_or(false))
-            .await?,
+        state.docker.remove_volume(&name, query.force()).await?,
     )
 }
 

@@ -11,7 +11,7 @@ use bollard::models::{
 };
 use serde_json::Value;
 
-use crate::docker::Policy;
+use crate::docker::{Policy, is_docker_name};
 use crate::error::AppError;
 use crate::model::containers::CreateContainerRequest;
 
@@ -210,12 +210,7 @@ fn is_builtin_network_mode(mode: &str) -> bool {
 /// Checks a container name against Docker's rule `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
 pub fn validate_container_name(name: &str) -> Result<(), AppError> {
     let name = name.strip_prefix('/').unwrap_or(name);
-    let mut chars = name.chars();
-    let valid = matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
-        && name.len() >= 2
-        && name.len() <= 255
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-    if valid {
+    if is_docker_name(name, 2) {
         Ok(())
     } else {
         Err(AppError::bad_request(format!(
@@ -397,13 +392,7 @@ fn validate_mount_target(target: &str) -> Result<(), AppError> {
 
 fn validate_mount_source(source: &str) -> Result<(), AppError> {
     let is_path = source.starts_with('/');
-    let is_volume_name = source
-        .chars()
-        .next()
-        .is_some_and(|c| c.is_ascii_alphanumeric())
-        && source
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    let is_volume_name = is_docker_name(source, 1);
     if (is_path && !source.contains('\0')) || is_volume_name {
         Ok(())
     } else {
