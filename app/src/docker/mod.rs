@@ -74,11 +74,7 @@ impl DockerService {
         if let Some(client) = slot.as_ref() {
             return Ok(client.clone());
         }
-        let unconnected = match &self.endpoint {
-            DockerEndpoint::FromEnvironment => Docker::connect_with_defaults(),
-            DockerEndpoint::Host(host) => Docker::connect_with_host(host),
-        }
-        .map_err(|err| {
+        let unconnected = connect(&self.docker_host(), tls_verify_requested()).map_err(|err| {
             tracing::error!(error = %err, "invalid Docker endpoint");
             AppError::DaemonUnavailable
         })?;
@@ -104,6 +100,51 @@ impl DockerService {
     }
 }
 
+/// Whether `DOCKER_TLS_VERIFY` asks for TLS: set and non-empty, as the docker CLI reads it.
+fn tls_verify_requested() -> bool {
+    std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty())
+}
+
+/// Where the TLS client certificates live: `DOCKER_CERT_PATH`, else the docker CLI's configuration
+/// directory (`DOCKER_CONFIG`, default `~/.docker`).
+fn cert_directory() -> std::path::PathBuf {
+    let from_env = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty());
+    from_env("DOCKER_CERT_PATH")
+        .or_else(|| from_env("DOCKER_CONFIG"))
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".docker")
+        })
+}
+
+/// Makes an (unconnected) client for `host` like the docker CLI would: `unix://` sockets, `tcp://` or
+/// `http://` in plain HTTP unless TLS is requested, `https://` (or `tcp://` with TLS) with the
+/// certificates of `DOCKER_CERT_PATH` (default `~/.docker`).
+fn connect(host: &str, tls: bool) -> Result<Docker, bollard::errors::Error> {
+    const TIMEOUT_SECONDS: u64 = 120;
+    let remote = host.starts_with("tcp://") || host.starts_with("http://");
+    if host.starts_with("https://") || (remote && tls) {
+        let address = host
+            .strip_prefix("tcp://")
+            .or_else(|| host.strip_prefix("http://"))
+            .map(|rest| format!("https://{rest}"))
+            .unwrap_or_else(|| host.to_string());
+        let certs = cert_directory();
+        Docker::connect_with_ssl(
+            &address,
+            &certs.join("key.pem"),
+            &certs.join("cert.pem"),
+            &certs.join("ca.pem"),
+            TIMEOUT_SECONDS,
+            bollard::API_DEFAULT_VERSION,
+        )
+    } else if remote {
+        Docker::connect_with_http(host, TIMEOUT_SECONDS, bollard::API_DEFAULT_VERSION)
+    } else {
+        Docker::connect_with_host(host)
+    }
+}
+
 /// Whether `name` follows Docker's rule for object names, `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, with
 /// `min_len` to 255 characters (container, volume and network names, aliases, path references).
 pub fn is_docker_name(name: &str, min_len: usize) -> bool {
@@ -111,4 +152,25 @@ pub fn is_docker_name(name: &str, min_len: usize) -> bool {
     matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
         && (min_len..=255).contains(&name.len())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_tcp_and_unix_hosts_need_no_certificates() {
+        assert!(connect("tcp://127.0.0.1:2375", false).is_ok());
+        assert!(connect("unix:///var/run/docker.sock", false).is_ok());
+    }
+
+    #[test]
+    fn docker_names_follow_the_daemon_rule() {
+        assert!(is_docker_name("web-1.a_b", 1));
+        assert!(is_docker_name("a", 1));
+        assert!(!is_docker_name("a", 2));
+        assert!(!is_docker_name("-web", 1));
+        assert!(!is_docker_name("we b", 1));
+        assert!(!is_docker_name(&"a".repeat(256), 1));
+    }
 }

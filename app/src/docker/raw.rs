@@ -45,7 +45,7 @@ impl DockerService {
             version.major_version, version.minor_version
         );
         let host = self.docker_host();
-        let tls = std::env::var("DOCKER_TLS_VERIFY").is_ok_and(|v| !v.is_empty());
+        let tls = super::tls_verify_requested();
         let response = if let Some(socket) = host.strip_prefix("unix://") {
             let uri: hyper::Uri = hyperlocal::Uri::new(socket, &versioned).into();
             Client::builder(TokioExecutor::new())
