@@ -247,6 +247,15 @@ pub fn build_network_create(
     })
 }
 
+/// The `container` field of connect and disconnect: required, and a valid name or id.
+fn required_container(container: Option<String>) -> Result<String, AppError> {
+    let container = container
+        .filter(|c| !c.trim().is_empty())
+        .ok_or_else(|| AppError::bad_request("Field 'container' is required"))?;
+    validate_reference(&container, "container")?;
+    Ok(container)
+}
+
 fn validate_aliases(aliases: &[String]) -> Result<(), AppError> {
     for alias in aliases {
         if !is_docker_name(alias, 1) {
@@ -647,11 +656,7 @@ impl DockerService {
         id: &str,
         request: ConnectRequest,
     ) -> Result<NetworkResult, AppError> {
-        let container = request
-            .container
-            .filter(|c| !c.trim().is_empty())
-            .ok_or_else(|| AppError::bad_request("Field 'container' is required"))?;
-        validate_reference(&container, "container")?;
+        let container = required_container(request.container)?;
         if let Some(aliases) = &request.aliases {
             validate_aliases(aliases)?;
         }
@@ -769,11 +774,7 @@ impl DockerService {
         id: &str,
         request: DisconnectRequest,
     ) -> Result<NetworkResult, AppError> {
-        let container = request
-            .container
-            .filter(|c| !c.trim().is_empty())
-            .ok_or_else(|| AppError::bad_request("Field 'container' is required"))?;
-        validate_reference(&container, "container")?;
+        let container = required_container(request.container)?;
         let force = request.force.unwrap_or(false);
         let network = self.inspect_network_raw(id).await?;
         let name = network.name.clone().unwrap_or_default();
