@@ -30,6 +30,13 @@ async fn routes_answer_503_while_the_daemon_is_unreachable_and_recover_when_it_r
         "/api/system/version",
         "/api/system/df",
         "/api/system/stats",
+        "/api/system/status",
+        "/api/images",
+        "/api/images/berth-test/busybox:latest",
+        "/api/volumes",
+        "/api/volumes/stats",
+        "/api/networks",
+        "/api/networks/stats",
     ] {
         let message = app.get(path).await.expect_error(503);
         assert_eq!(message, MESSAGE, "{path}");
