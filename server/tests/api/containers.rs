@@ -7,14 +7,7 @@ use serde_json::{Value, json};
 use crate::helpers::*;
 
 async fn running_container(app: &TestApp, prefix: &str) -> Cleanup {
-    let name = unique(prefix);
-    let guard = app
-        .create_container(json!({"image": test_image(), "name": name}))
-        .await;
-    app.post_empty(&format!("/api/containers/{name}/start"))
-        .await
-        .expect(200);
-    guard
+    app.running_container(&unique(prefix)).await
 }
 
 async fn state_of(app: &TestApp, name: &str) -> String {

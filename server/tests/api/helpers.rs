@@ -183,6 +183,17 @@ impl TestApp {
         self.request(Method::DELETE, path, None).await
     }
 
+    /// Creates and starts a container of the test image named `name`, through the API.
+    pub async fn running_container(&self, name: &str) -> Cleanup {
+        let guard = self
+            .create_container(serde_json::json!({"image": test_image(), "name": name}))
+            .await;
+        self.post_empty(&format!("/api/containers/{name}/start"))
+            .await
+            .expect(200);
+        guard
+    }
+
     /// Creates a container through the API and returns a guard that force-removes it.
     pub async fn create_container(&self, body: Value) -> Cleanup {
         let name = body["name"]

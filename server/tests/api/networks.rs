@@ -60,17 +60,6 @@ async fn create_network(app: &TestApp, body: Value) -> Cleanup {
     guard
 }
 
-/// Creates and starts a test-image container through the API.
-async fn running_container(app: &TestApp, name: &str) -> Cleanup {
-    let guard = app
-        .create_container(json!({"image": test_image(), "name": name}))
-        .await;
-    app.post_empty(&format!("/api/containers/{name}/start"))
-        .await
-        .expect(200);
-    guard
-}
-
 async fn networks_of(
     app: &TestApp,
     container: &str,
@@ -231,8 +220,8 @@ async fn connect_with_alias_and_ip_makes_the_container_reachable_by_its_alias() 
     .await;
     let server = unique("net-server");
     let client = unique("net-client");
-    let _server = running_container(&app, &server).await;
-    let _client = running_container(&app, &client).await;
+    let _server = app.running_container(&server).await;
+    let _client = app.running_container(&client).await;
     let alias = format!("web-{}", std::process::id());
     let address = format!("{prefix}.10");
 
@@ -433,7 +422,7 @@ async fn prune_returns_exactly_the_removed_networks() {
     .await;
     let _g4 = create_network(&app, json!({"name": other})).await;
     let container = unique("net-prune-c");
-    let _container = running_container(&app, &container).await;
+    let _container = app.running_container(&container).await;
     app.post(
         &format!("/api/networks/{busy}/connect"),
         json!({"container": container}),
