@@ -45,10 +45,15 @@ pub fn App() -> impl IntoView {
             <header class="topbar">
                 <a class="brand" href="/">"Berth"</a>
                 <span class="tagline">"Docker, at your berth"</span>
+                <ui::Nav/>
             </header>
             <main>
                 <Routes fallback=|| view! { <ui::NotFound/> }>
                     <Route path=StaticSegment("") view=ui::containers::ContainersPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("images") view=ui::images::ImagesPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("volumes") view=ui::volumes::VolumesPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("networks") view=ui::networks::NetworksPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("system") view=ui::system::SystemPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

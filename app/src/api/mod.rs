@@ -2,6 +2,10 @@
 //! apart from the REST API under `/api`.
 
 pub mod containers;
+pub mod images;
+pub mod networks;
+pub mod system;
+pub mod volumes;
 
 #[cfg(feature = "ssr")]
 use crate::error::AppError;

@@ -1,8 +1,13 @@
 //! The console's components, one module per resource.
 
 pub mod containers;
+pub mod images;
+pub mod networks;
+pub mod system;
+pub mod volumes;
 
 use leptos::prelude::*;
+use leptos_router::components::A;
 
 use crate::error::AppError;
 
@@ -13,6 +18,28 @@ pub fn mark_hydrated() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+/// The console's pages, as `(path, label)`, in the order of the nav bar.
+pub const PAGES: [(&str, &str); 5] = [
+    ("/", "Containers"),
+    ("/images", "Images"),
+    ("/volumes", "Volumes"),
+    ("/networks", "Networks"),
+    ("/system", "System"),
+];
+
+/// The nav bar: one link per page, the current one marked `aria-current="page"` (by the router's `<A>`).
+#[component]
+pub fn Nav() -> impl IntoView {
+    let links = PAGES
+        .into_iter()
+        .map(|(href, label)| {
+            // "/" would otherwise be the prefix of every page
+            view! { <A href=href exact=href == "/">{label}</A> }
+        })
+        .collect_view();
+    view! { <nav class="nav" aria-label="Console pages">{links}</nav> }
 }
 
 /// A banner for a failed call, telling "daemon down" from "not found" from the rest.

@@ -818,7 +818,7 @@ mod tests {
 
     #[test]
     fn list_ports_take_the_inspect_shape() {
-        let ports = vec![
+        let ports = [
             PortSummary {
                 ip: Some("0.0.0.0".into()),
                 private_port: 80,

@@ -1,0 +1,20 @@
+//! Server functions for networks.
+// The #[server] macro generates argument structs whose fields mirror the documented parameters.
+#![allow(missing_docs)]
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::model::networks::{NetworkResult, NetworkSummary};
+
+/// Lists networks with their container counts, sorted by name.
+#[server(prefix = "/rpc", endpoint = "networks/list")]
+pub async fn list_networks() -> Result<Vec<NetworkSummary>, AppError> {
+    super::docker_service()?.list_networks().await
+}
+
+/// Removes a network by id or name (predefined networks are refused, networks in use are a 409).
+#[server(prefix = "/rpc", endpoint = "networks/remove")]
+pub async fn remove_network(id: String) -> Result<NetworkResult, AppError> {
+    super::docker_service()?.remove_network(&id).await
+}

@@ -1,0 +1,120 @@
+//! The images page: a server-rendered table with a remove button per image and a prune button.
+
+use leptos::prelude::*;
+
+use super::ErrorBanner;
+use crate::api::images::{PruneImages, RemoveImage, list_images};
+use crate::model::images::ImageSummary;
+
+/// The images page.
+#[component]
+pub fn ImagesPage() -> impl IntoView {
+    let remove = ServerAction::<RemoveImage>::new();
+    let prune = ServerAction::<PruneImages>::new();
+    let refresh = RwSignal::new(0_u32);
+    let images = Resource::new(
+        move || (remove.version().get(), prune.version().get(), refresh.get()),
+        |_| list_images(),
+    );
+    let action_error = move || {
+        let failed = [
+            remove.value().get().and_then(Result::err),
+            prune.value().get().and_then(Result::err),
+        ];
+        failed.into_iter().flatten().next()
+    };
+    let pruned = move || prune.value().get().and_then(Result::ok);
+    let busy = move || remove.pending().get() || prune.pending().get();
+
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1>"Images"</h1>
+                <button
+                    id="prune-images"
+                    disabled=move || prune.pending().get()
+                    on:click=move |_| { prune.dispatch(PruneImages {}); }
+                >
+                    "Prune dangling"
+                </button>
+                <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
+                    "Refresh"
+                </button>
+                <span class="busy" class:visible=busy>"Working…"</span>
+            </div>
+            {move || {
+                pruned()
+                    .map(|result| {
+                        view! {
+                            <p id="prune-result" class="notice" role="status">
+                                {result.message}
+                            </p>
+                        }
+                    })
+            }}
+            {move || action_error().map(|error| view! { <ErrorBanner error/> })}
+            <Transition fallback=|| view! { <p class="loading">"Loading images…"</p> }>
+                {move || Suspend::new(async move {
+                    match images.await {
+                        Ok(list) => view! { <ImagesTable list remove/> }.into_any(),
+                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn ImagesTable(list: Vec<ImageSummary>, remove: ServerAction<RemoveImage>) -> impl IntoView {
+    if list.is_empty() {
+        return view! {
+            <table id="images-table" class="table">
+                <tbody><tr><td class="empty">"No images."</td></tr></tbody>
+            </table>
+        }
+        .into_any();
+    }
+    let rows = list
+        .into_iter()
+        .map(|image| {
+            let tags = if image.tags.is_empty() {
+                "<none>".to_string()
+            } else {
+                image.tags.join(", ")
+            };
+            let for_remove = image.id.clone();
+            view! {
+                <tr data-id=image.id.clone()>
+                    <td class="id"><code>{image.id.clone()}</code></td>
+                    <td class="tags">{tags}</td>
+                    <td class="size" title=format!("{} bytes", image.size_bytes)>{image.size}</td>
+                    <td class="created">{image.created}</td>
+                    <td class="actions">
+                        <button
+                            class="remove"
+                            on:click=move |_| { remove.dispatch(RemoveImage { id: for_remove.clone() }); }
+                        >
+                            "Remove"
+                        </button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table id="images-table" class="table">
+            <thead>
+                <tr>
+                    <th>"Id"</th>
+                    <th>"Tags"</th>
+                    <th>"Size"</th>
+                    <th>"Created"</th>
+                    <th>"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,107 @@
+//! The networks page: a server-rendered table with a remove button per user-defined network.
+
+use leptos::prelude::*;
+
+use super::ErrorBanner;
+use crate::api::networks::{RemoveNetwork, list_networks};
+use crate::model::networks::NetworkSummary;
+
+/// The networks page.
+#[component]
+pub fn NetworksPage() -> impl IntoView {
+    let remove = ServerAction::<RemoveNetwork>::new();
+    let refresh = RwSignal::new(0_u32);
+    let networks = Resource::new(
+        move || (remove.version().get(), refresh.get()),
+        |_| list_networks(),
+    );
+    let action_error = move || remove.value().get().and_then(Result::err);
+    let busy = move || remove.pending().get();
+
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1>"Networks"</h1>
+                <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
+                    "Refresh"
+                </button>
+                <span class="busy" class:visible=busy>"Working…"</span>
+            </div>
+            {move || action_error().map(|error| view! { <ErrorBanner error/> })}
+            <Transition fallback=|| view! { <p class="loading">"Loading networks…"</p> }>
+                {move || Suspend::new(async move {
+                    match networks.await {
+                        Ok(list) => view! { <NetworksTable list remove/> }.into_any(),
+                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn NetworksTable(list: Vec<NetworkSummary>, remove: ServerAction<RemoveNetwork>) -> impl IntoView {
+    if list.is_empty() {
+        return view! {
+            <table id="networks-table" class="table">
+                <tbody><tr><td class="empty">"No networks."</td></tr></tbody>
+            </table>
+        }
+        .into_any();
+    }
+    let rows = list
+        .into_iter()
+        .map(|network| {
+            let subnets = network.subnets.join(", ");
+            let containers = if network.running_containers == network.containers {
+                network.containers.to_string()
+            } else {
+                format!(
+                    "{} ({} running)",
+                    network.containers, network.running_containers
+                )
+            };
+            let for_remove = network.id.clone();
+            let action = if network.predefined {
+                view! { <span class="muted">"predefined"</span> }.into_any()
+            } else {
+                view! {
+                    <button
+                        class="remove"
+                        on:click=move |_| { remove.dispatch(RemoveNetwork { id: for_remove.clone() }); }
+                    >
+                        "Remove"
+                    </button>
+                }
+                .into_any()
+            };
+            view! {
+                <tr data-name=network.name.clone() data-id=network.id.clone()>
+                    <td class="name" title=network.id.clone()>{network.name.clone()}</td>
+                    <td class="driver">{network.driver}</td>
+                    <td class="scope">{network.scope}</td>
+                    <td class="subnet">{subnets}</td>
+                    <td class="containers">{containers}</td>
+                    <td class="actions">{action}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table id="networks-table" class="table">
+            <thead>
+                <tr>
+                    <th>"Name"</th>
+                    <th>"Driver"</th>
+                    <th>"Scope"</th>
+                    <th>"Subnet"</th>
+                    <th>"Containers"</th>
+                    <th>"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}

@@ -1,0 +1,124 @@
+//! The volumes page: a server-rendered table with a remove button per volume and a create form.
+
+use leptos::html::Input;
+use leptos::prelude::*;
+
+use super::ErrorBanner;
+use crate::api::volumes::{CreateVolume, RemoveVolume, list_volumes};
+use crate::model::volumes::VolumeSummary;
+
+/// The volumes page.
+#[component]
+pub fn VolumesPage() -> impl IntoView {
+    let create = ServerAction::<CreateVolume>::new();
+    let remove = ServerAction::<RemoveVolume>::new();
+    let refresh = RwSignal::new(0_u32);
+    let volumes = Resource::new(
+        move || {
+            (
+                create.version().get(),
+                remove.version().get(),
+                refresh.get(),
+            )
+        },
+        |_| list_volumes(),
+    );
+    let action_error = move || {
+        let failed = [
+            create.value().get().and_then(Result::err),
+            remove.value().get().and_then(Result::err),
+        ];
+        failed.into_iter().flatten().next()
+    };
+    let busy = move || create.pending().get() || remove.pending().get();
+
+    // Empty the name field once a volume is created, ready for the next one.
+    let name_input = NodeRef::<Input>::new();
+    Effect::new(move |_| {
+        if matches!(create.value().get(), Some(Ok(_)))
+            && let Some(input) = name_input.get()
+        {
+            input.set_value("");
+        }
+    });
+
+    view! {
+        <section class="page">
+            <div class="page-head">
+                <h1>"Volumes"</h1>
+                <ActionForm action=create attr:id="create-volume" attr:class="inline-form">
+                    <input
+                        type="text"
+                        name="name"
+                        node_ref=name_input
+                        placeholder="new volume name (blank: generated)"
+                        aria-label="Volume name"
+                    />
+                    <button type="submit" disabled=move || create.pending().get()>"Create"</button>
+                </ActionForm>
+                <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
+                    "Refresh"
+                </button>
+                <span class="busy" class:visible=busy>"Working…"</span>
+            </div>
+            {move || action_error().map(|error| view! { <ErrorBanner error/> })}
+            <Transition fallback=|| view! { <p class="loading">"Loading volumes…"</p> }>
+                {move || Suspend::new(async move {
+                    match volumes.await {
+                        Ok(list) => view! { <VolumesTable list remove/> }.into_any(),
+                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn VolumesTable(list: Vec<VolumeSummary>, remove: ServerAction<RemoveVolume>) -> impl IntoView {
+    if list.is_empty() {
+        return view! {
+            <table id="volumes-table" class="table">
+                <tbody><tr><td class="empty">"No volumes."</td></tr></tbody>
+            </table>
+        }
+        .into_any();
+    }
+    let rows = list
+        .into_iter()
+        .map(|volume| {
+            let for_remove = volume.name.clone();
+            view! {
+                <tr data-name=volume.name.clone()>
+                    <td class="name">{volume.name.clone()}</td>
+                    <td class="driver">{volume.driver}</td>
+                    <td class="mountpoint"><code>{volume.mountpoint}</code></td>
+                    <td class="created">{volume.created}</td>
+                    <td class="actions">
+                        <button
+                            class="remove"
+                            on:click=move |_| { remove.dispatch(RemoveVolume { name: for_remove.clone() }); }
+                        >
+                            "Remove"
+                        </button>
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <table id="volumes-table" class="table">
+            <thead>
+                <tr>
+                    <th>"Name"</th>
+                    <th>"Driver"</th>
+                    <th>"Mountpoint"</th>
+                    <th>"Created"</th>
+                    <th>"Actions"</th>
+                </tr>
+            </thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
