@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::ErrorBanner;
+use super::{DataTable, ErrorBanner};
 use crate::api::containers::{StartContainer, StopContainer, list_containers};
 use crate::model::containers::{ContainerSummary, PortMap};
 
@@ -91,14 +91,6 @@ fn ContainersTable(
     start: ServerAction<StartContainer>,
     stop: ServerAction<StopContainer>,
 ) -> impl IntoView {
-    if list.is_empty() {
-        return view! {
-            <table id="containers-table" class="table">
-                <tbody><tr><td class="empty">"No containers."</td></tr></tbody>
-            </table>
-        }
-        .into_any();
-    }
     let rows = list
         .into_iter()
         .map(|container| {
@@ -134,25 +126,10 @@ fn ContainersTable(
                     </td>
                 </tr>
             }
+            .into_any()
         })
-        .collect_view();
-    view! {
-        <table id="containers-table" class="table">
-            <thead>
-                <tr>
-                    <th>"Name"</th>
-                    <th>"Image"</th>
-                    <th>"State"</th>
-                    <th>"Status"</th>
-                    <th>"Ports"</th>
-                    <th>"Created"</th>
-                    <th>"Actions"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
-    .into_any()
+        .collect::<Vec<_>>();
+    view! { <DataTable id="containers-table" headers=&["Name", "Image", "State", "Status", "Ports", "Created", "Actions"] empty="No containers." rows/> }
 }
 
 #[cfg(test)]

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::ErrorBanner;
+use super::{DataTable, ErrorBanner};
 use crate::api::images::{PruneImages, RemoveImage, list_images};
 use crate::model::images::ImageSummary;
 
@@ -67,14 +67,6 @@ pub fn ImagesPage() -> impl IntoView {
 
 #[component]
 fn ImagesTable(list: Vec<ImageSummary>, remove: ServerAction<RemoveImage>) -> impl IntoView {
-    if list.is_empty() {
-        return view! {
-            <table id="images-table" class="table">
-                <tbody><tr><td class="empty">"No images."</td></tr></tbody>
-            </table>
-        }
-        .into_any();
-    }
     let rows = list
         .into_iter()
         .map(|image| {
@@ -100,21 +92,8 @@ fn ImagesTable(list: Vec<ImageSummary>, remove: ServerAction<RemoveImage>) -> im
                     </td>
                 </tr>
             }
+            .into_any()
         })
-        .collect_view();
-    view! {
-        <table id="images-table" class="table">
-            <thead>
-                <tr>
-                    <th>"Id"</th>
-                    <th>"Tags"</th>
-                    <th>"Size"</th>
-                    <th>"Created"</th>
-                    <th>"Actions"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
-    .into_any()
+        .collect::<Vec<_>>();
+    view! { <DataTable id="images-table" headers=&["Id", "Tags", "Size", "Created", "Actions"] empty="No images." rows/> }
 }

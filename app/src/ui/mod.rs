@@ -42,6 +42,39 @@ pub fn Nav() -> impl IntoView {
     view! { <nav class="nav" aria-label="Console pages">{links}</nav> }
 }
 
+/// A resource table: headers and rows, or one "empty" row when there are none.
+#[component]
+pub fn DataTable(
+    /// The table's `id` (the page's selector for it).
+    id: &'static str,
+    /// Column titles.
+    headers: &'static [&'static str],
+    /// What to say when there are no rows.
+    empty: &'static str,
+    /// The rows (`<tr>` views).
+    rows: Vec<AnyView>,
+) -> impl IntoView {
+    if rows.is_empty() {
+        return view! {
+            <table id=id class="table">
+                <tbody><tr><td class="empty">{empty}</td></tr></tbody>
+            </table>
+        }
+        .into_any();
+    }
+    let headers = headers
+        .iter()
+        .map(|title| view! { <th>{*title}</th> })
+        .collect_view();
+    view! {
+        <table id=id class="table">
+            <thead><tr>{headers}</tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
+    .into_any()
+}
+
 /// A banner for a failed call, telling "daemon down" from "not found" from the rest.
 #[component]
 pub fn ErrorBanner(

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use super::ErrorBanner;
+use super::{DataTable, ErrorBanner};
 use crate::api::networks::{RemoveNetwork, list_networks};
 use crate::model::networks::NetworkSummary;
 
@@ -42,14 +42,6 @@ pub fn NetworksPage() -> impl IntoView {
 
 #[component]
 fn NetworksTable(list: Vec<NetworkSummary>, remove: ServerAction<RemoveNetwork>) -> impl IntoView {
-    if list.is_empty() {
-        return view! {
-            <table id="networks-table" class="table">
-                <tbody><tr><td class="empty">"No networks."</td></tr></tbody>
-            </table>
-        }
-        .into_any();
-    }
     let rows = list
         .into_iter()
         .map(|network| {
@@ -86,22 +78,8 @@ fn NetworksTable(list: Vec<NetworkSummary>, remove: ServerAction<RemoveNetwork>)
                     <td class="actions">{action}</td>
                 </tr>
             }
+            .into_any()
         })
-        .collect_view();
-    view! {
-        <table id="networks-table" class="table">
-            <thead>
-                <tr>
-                    <th>"Name"</th>
-                    <th>"Driver"</th>
-                    <th>"Scope"</th>
-                    <th>"Subnet"</th>
-                    <th>"Containers"</th>
-                    <th>"Actions"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
-    .into_any()
+        .collect::<Vec<_>>();
+    view! { <DataTable id="networks-table" headers=&["Name", "Driver", "Scope", "Subnet", "Containers", "Actions"] empty="No networks." rows/> }
 }

@@ -3,7 +3,7 @@
 use leptos::html::Input;
 use leptos::prelude::*;
 
-use super::ErrorBanner;
+use super::{DataTable, ErrorBanner};
 use crate::api::volumes::{CreateVolume, RemoveVolume, list_volumes};
 use crate::model::volumes::VolumeSummary;
 
@@ -76,14 +76,6 @@ pub fn VolumesPage() -> impl IntoView {
 
 #[component]
 fn VolumesTable(list: Vec<VolumeSummary>, remove: ServerAction<RemoveVolume>) -> impl IntoView {
-    if list.is_empty() {
-        return view! {
-            <table id="volumes-table" class="table">
-                <tbody><tr><td class="empty">"No volumes."</td></tr></tbody>
-            </table>
-        }
-        .into_any();
-    }
     let rows = list
         .into_iter()
         .map(|volume| {
@@ -104,21 +96,8 @@ fn VolumesTable(list: Vec<VolumeSummary>, remove: ServerAction<RemoveVolume>) ->
                     </td>
                 </tr>
             }
+            .into_any()
         })
-        .collect_view();
-    view! {
-        <table id="volumes-table" class="table">
-            <thead>
-                <tr>
-                    <th>"Name"</th>
-                    <th>"Driver"</th>
-                    <th>"Mountpoint"</th>
-                    <th>"Created"</th>
-                    <th>"Actions"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
-    }
-    .into_any()
+        .collect::<Vec<_>>();
+    view! { <DataTable id="volumes-table" headers=&["Name", "Driver", "Mountpoint", "Created", "Actions"] empty="No volumes." rows/> }
 }
