@@ -8,12 +8,14 @@
 # (DOCKER_HOST or /var/run/docker.sock): they run on a dockerd of their own, started here.
 #
 # What it does, each step skipped when already done (a second run takes well under a second):
-#   1. Private test engine: its own socket, data root, exec root, pidfile, bridge (berth-test0, 10.213.37.1/24)
+#   1. Private test engine: its own socket, data root, exec root, pidfile, bridge (berth-test0, 10.212.0.1/24)
 #      and address pool (10.214.0.0/16), with --iptables=false (with iptables on, a second dockerd rewrites the
 #      DOCKER chains and the first engine loses its port forwarding). Files under /var/tmp/berth-test-engine.
 #      Started once (needs root or passwordless sudo: `sudo bash scripts/docker-env.sh` once is enough) and left
 #      running for the next run; its socket belongs to the `docker` group, so a docker-group user can use it.
 #      Stop it with: sudo kill $(cat /var/tmp/berth-test-engine/dockerd.pid)
+#      One iptables rule lets its containers reach each other when the default engine has set the FORWARD
+#      policy to DROP: FORWARD -s 10.212.0.0/14 -d 10.212.0.0/14 -j ACCEPT (comment berth-test-engine).
 #   2. Test image berth-test/busybox:latest: a one-layer image made from Debian's static busybox
 #      (package busybox-static) — nothing can be pulled from Docker Hub here. Its default command sleeps
 #      forever but exits at once on SIGTERM, so `docker stop` takes well under a second.
@@ -57,8 +59,11 @@ if ! (
   engine_dir="$BERTH_TEST_ENGINE_DIR"
   engine_pidfile="$engine_dir/dockerd.pid"
   engine_bridge="${BERTH_TEST_BRIDGE:-berth-test0}"
-  engine_bridge_cidr="${BERTH_TEST_BRIDGE_CIDR:-10.213.37.1/24}"
+  engine_bridge_cidr="${BERTH_TEST_BRIDGE_CIDR:-10.212.0.1/24}"
   engine_pool="${BERTH_TEST_ADDRESS_POOL:-10.214.0.0/16}"
+  # Every address the private engine's containers use: its bridge, its pool and the tests' own subnets
+  # (server/tests/api/helpers.rs test_subnet: 10.213.N.0/24).
+  engine_space="${BERTH_TEST_ADDRESS_SPACE:-10.212.0.0/14}"
   registry_dir="${BERTH_REGISTRY_DIR:-/tmp/berth-registry}"
   timeout_s="${BERTH_DOCKER_TIMEOUT:-60}"
 
@@ -101,6 +106,9 @@ if ! (
       # Its own bridge, so it never touches docker0 or the default engine's networks.
       if ! "$ip_bin" link show "$engine_bridge" >/dev/null 2>&1; then
         as_root "$ip_bin" link add "$engine_bridge" type bridge
+      fi
+      if ! "$ip_bin" -4 addr show dev "$engine_bridge" | grep -qF "inet $engine_bridge_cidr "; then
+        as_root "$ip_bin" addr flush dev "$engine_bridge"
         as_root "$ip_bin" addr add "$engine_bridge_cidr" dev "$engine_bridge"
       fi
       as_root "$ip_bin" link set "$engine_bridge" up
@@ -133,6 +141,22 @@ if ! (
       waited=$((waited + 1))
     done
     say "private test engine answers after ${waited}s (server $(docker version --format '{{.Server.Version}}'))"
+  fi
+
+  # Container-to-container traffic on the private engine's bridges. With br_netfilter loaded (the default
+  # engine loads it), bridged packets pass the FORWARD chain, whose policy the default engine sets to DROP
+  # while accepting only its own bridges; the private engine runs with --iptables=false, so accept its
+  # address space, and only that, explicitly. Idempotent; skipped when the chain cannot be changed.
+  iptables_bin=$(PATH="$PATH:/usr/sbin:/sbin" command -v iptables || true)
+  if [ -z "${BERTH_TEST_DOCKER_HOST:-}" ] && [ -n "$iptables_bin" ]; then
+    forward_rule=(FORWARD -s "$engine_space" -d "$engine_space" -m comment --comment berth-test-engine -j ACCEPT)
+    if as_root "$iptables_bin" -C "${forward_rule[@]}" 2>/dev/null; then
+      :
+    elif as_root "$iptables_bin" -I "${forward_rule[@]}" 2>/dev/null; then
+      say "iptables: FORWARD accepts $engine_space <-> $engine_space (the private engine's containers)"
+    else
+      say "warning: could not add the FORWARD rule for $engine_space; containers on the private engine may not reach each other"
+    fi
   fi
 
   # -------------------------------------------------------------------------------------------------

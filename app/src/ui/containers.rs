@@ -1,7 +1,9 @@
-//! The containers page: a server-rendered table with start and stop buttons.
+//! The containers page: a server-rendered table with start and stop buttons that follows Docker's
+//! container events (a change made with the docker CLI shows without a reload or polling).
 
 use leptos::prelude::*;
 
+use super::live::{CONTAINER_LIST_EVENTS, use_docker_events};
 use super::{DataTable, ErrorBanner};
 use crate::api::containers::{StartContainer, StopContainer, list_containers};
 use crate::model::containers::{ContainerSummary, PortMap};
@@ -34,6 +36,7 @@ pub fn ContainersPage() -> impl IntoView {
     let start = ServerAction::<StartContainer>::new();
     let stop = ServerAction::<StopContainer>::new();
     let refresh = RwSignal::new(0_u32);
+    let container_event = use_docker_events(CONTAINER_LIST_EVENTS);
     let containers = Resource::new(
         move || {
             (
@@ -41,6 +44,7 @@ pub fn ContainersPage() -> impl IntoView {
                 start.version().get(),
                 stop.version().get(),
                 refresh.get(),
+                container_event.get().map(|event| event.time_nano),
             )
         },
         |(all, ..)| list_containers(all),

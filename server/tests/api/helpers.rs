@@ -272,3 +272,11 @@ pub fn on_private_engine(test: &str) -> bool {
     }
     private
 }
+
+/// A /24 for a test network, as `("10.213.N.0/24", "10.213.N")`: inside 10.212.0.0/14, the address space
+/// `scripts/docker-env.sh` lets the private test engine's containers use to reach each other; `slot` (0-4)
+/// differs per test, and the process id spreads concurrent runs.
+pub fn test_subnet(slot: u8) -> (String, String) {
+    let third = (std::process::id() % 50) * 5 + u32::from(slot % 5);
+    (format!("10.213.{third}.0/24"), format!("10.213.{third}"))
+}

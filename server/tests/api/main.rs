@@ -8,5 +8,6 @@ mod errors;
 mod images;
 mod networks;
 mod scenarios;
+mod server_fns;
 mod system;
 mod volumes;
