@@ -55,6 +55,7 @@ async fn serve(config: Config) -> Result<(), String> {
             "authentication is off: no user or token exists (create one with `berth user add`)"
         ),
     }
+    let address = listener.local_addr().unwrap_or(address);
     tracing::info!("Berth listening on http://{address}");
     axum::serve(
         listener,

@@ -140,7 +140,12 @@ pub fn now() -> i64 {
 
 fn migrate(connection: &mut Connection) -> Result<(), StoreOpenError> {
     let fail = |err: rusqlite::Error| StoreOpenError(format!("Cannot migrate the database: {err}"));
-    let applied: i64 = connection
+    // One writer at a time: a server and a CLI opening a new database together must not both run
+    // the same migration, so the version is read inside the write transaction.
+    let transaction = connection
+        .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+        .map_err(fail)?;
+    let applied: i64 = transaction
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .map_err(fail)?;
     if applied > MIGRATIONS.len() as i64 {
@@ -150,16 +155,14 @@ fn migrate(connection: &mut Connection) -> Result<(), StoreOpenError> {
         )));
     }
     for (index, (name, sql)) in MIGRATIONS.iter().enumerate().skip(applied.max(0) as usize) {
-        let transaction = connection.transaction().map_err(fail)?;
         transaction
             .execute_batch(sql)
             .map_err(|err| StoreOpenError(format!("Migration {name} failed: {err}")))?;
         transaction
             .pragma_update(None, "user_version", (index + 1) as i64)
             .map_err(fail)?;
-        transaction.commit().map_err(fail)?;
     }
-    Ok(())
+    transaction.commit().map_err(fail)
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), StoreOpenError> {
