@@ -10,7 +10,7 @@ mod raw;
 pub mod system;
 pub mod volumes;
 pub use containers::LogTail;
-mod time;
+pub mod time;
 
 use std::sync::Arc;
 

@@ -2,6 +2,10 @@
 
 mod helpers;
 
+mod abuse;
+mod access;
+mod audit;
+mod auth;
 mod containers;
 mod daemon_down;
 mod errors;
