@@ -1,6 +1,7 @@
 //! Typed server functions: the console's door onto the Docker service. They live under `/rpc`,
 //! apart from the REST API under `/api`.
 
+pub mod auth;
 pub mod client;
 pub mod containers;
 pub mod images;

@@ -372,6 +372,8 @@ pub async fn authenticate(
     if let Some(slot) = request.extensions().get::<AuditSlot>() {
         slot.set(&identity);
     }
+    // The console (server functions and pages rendered on the server) reads who is calling from here.
+    request.extensions_mut().insert(identity.caller.clone());
     request.extensions_mut().insert(identity);
     next.run(request).await
 }
