@@ -35,9 +35,14 @@ pub struct Config {
     #[arg(long, env = "BUILD_ROOT")]
     pub build_root: Option<PathBuf>,
 
-    /// Allow creating privileged containers.
+    /// Lift the whole container and volume policy: privileged containers, host namespaces, dangerous
+    /// capabilities, devices, security options and binds of host system paths all become possible.
     #[arg(long, env = "BERTH_ALLOW_PRIVILEGED", default_value_t = false)]
     pub allow_privileged: bool,
+
+    /// Directories that every bind mount must stay inside (comma-separated absolute paths, symlinks resolved).
+    #[arg(long, env = "BERTH_BIND_ROOTS", value_delimiter = ',', value_parser = absolute_path)]
+    pub bind_roots: Vec<PathBuf>,
 
     /// Directory holding the console's compiled assets (pkg/, favicon).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
@@ -46,6 +51,16 @@ pub struct Config {
     /// Log filter, e.g. `info`, `debug`, `berth=debug,tower_http=info`.
     #[arg(long, env = "BERTH_LOG", default_value = "info")]
     pub log_level: String,
+}
+
+/// Parses an absolute path (for `--bind-roots`).
+fn absolute_path(value: &str) -> Result<PathBuf, String> {
+    let trimmed = value.trim();
+    if trimmed.starts_with('/') {
+        Ok(PathBuf::from(trimmed))
+    } else {
+        Err(format!("'{value}' is not an absolute path"))
+    }
 }
 
 impl Config {
@@ -82,6 +97,18 @@ mod tests {
         .expect("flags parse");
         assert_eq!(config.port, 8080);
         assert_eq!(config.cors_origins.len(), 2);
+    }
+
+    #[test]
+    fn bind_roots_are_a_comma_separated_list_of_absolute_paths() {
+        let config = Config::try_parse_from(["berth", "--bind-roots", "/srv/a, /srv/b"])
+            .expect("flags parse");
+        assert_eq!(
+            config.bind_roots,
+            vec![PathBuf::from("/srv/a"), PathBuf::from("/srv/b")]
+        );
+        assert!(Config::defaults().bind_roots.is_empty());
+        assert!(Config::try_parse_from(["berth", "--bind-roots", "srv"]).is_err());
     }
 
     #[test]

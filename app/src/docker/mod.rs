@@ -6,6 +6,7 @@ pub mod containers;
 mod errors;
 pub mod images;
 pub mod networks;
+pub mod policy;
 mod raw;
 pub mod system;
 pub mod volumes;
@@ -30,14 +31,7 @@ pub enum DockerEndpoint {
     Host(String),
 }
 
-/// Server-side policy for what clients may ask of the daemon.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Policy {
-    /// Whether `privileged: true` containers may be created.
-    pub allow_privileged: bool,
-    /// When set, image builds from a server path must stay inside this directory (after resolving symlinks).
-    pub build_root: Option<std::path::PathBuf>,
-}
+pub use policy::Policy;
 
 /// The bollard-backed Docker service, shared by REST and server functions.
 ///
@@ -51,13 +45,25 @@ pub struct DockerService {
 }
 
 impl DockerService {
-    /// Makes a service for the given endpoint; no connection is attempted yet.
+    /// Makes a service for the given endpoint; no connection is attempted yet. The endpoint's Unix socket
+    /// joins the policy's engine sockets, so that no bind mount can reach it.
     pub fn new(endpoint: DockerEndpoint, policy: Policy) -> Self {
-        Self {
+        let mut service = Self {
             endpoint,
             policy,
             client: Arc::new(RwLock::new(None)),
+        };
+        if let Some(socket) = service
+            .docker_host()
+            .strip_prefix("unix://")
+            .filter(|socket| !socket.is_empty())
+        {
+            service
+                .policy
+                .engine_sockets
+                .push(std::path::PathBuf::from(socket));
         }
+        service
     }
 
     /// The policy this service enforces.

@@ -342,6 +342,8 @@ impl DockerService {
         }
         if let Some(options) = &request.options {
             validate_keys(options, "options")?;
+            self.policy()
+                .check_volume_options(options.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
         }
         let client = self.client().await?;
         if let Some(name) = &request.name {

@@ -7,6 +7,7 @@ mod daemon_down;
 mod errors;
 mod images;
 mod networks;
+mod policy;
 mod scenarios;
 mod system;
 mod volumes;
