@@ -611,7 +611,8 @@ mod tests {
 
     #[test]
     fn host_namespaces_are_refused_for_pid_ipc_uts_and_userns() {
-        let cases: [(fn(&mut HostConfig, String), &str); 4] = [
+        type SetMode = fn(&mut HostConfig, String);
+        let cases: [(SetMode, &str); 4] = [
             (|h, v| h.pid_mode = Some(v), "pid_mode"),
             (|h, v| h.ipc_mode = Some(v), "ipc_mode"),
             (|h, v| h.uts_mode = Some(v), "uts_mode"),
