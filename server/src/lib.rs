@@ -49,6 +49,7 @@ impl AppState {
             build_root: config.build_root.clone(),
             bind_roots: config.bind_roots.clone(),
             engine_sockets: Vec::new(),
+            engine_data_roots: Vec::new(),
         };
         let leptos_options = LeptosOptions::builder()
             .output_name("berth")

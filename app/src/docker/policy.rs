@@ -65,6 +65,9 @@ pub struct Policy {
     /// Unix sockets of the engine Berth talks to (besides any `docker.sock`): no bind may reach them or a
     /// directory holding them. [`crate::docker::DockerService::new`] adds the socket of its endpoint.
     pub engine_sockets: Vec<PathBuf>,
+    /// The engine's data roots (`docker info`'s `DockerRootDir`, learnt from the daemon at run time): no bind
+    /// may reach, lie under or hold them, wherever they are.
+    pub engine_data_roots: Vec<PathBuf>,
 }
 
 fn forbidden(message: String) -> AppError {
@@ -163,6 +166,17 @@ fn readings_of(requested: &str) -> Result<Vec<PathBuf>, AppError> {
     readings.insert(0, normalized);
     readings.dedup();
     Ok(readings)
+}
+
+/// Configured host paths as written (normalised) and as resolved; relative ones are dropped.
+fn both_readings(paths: impl Iterator<Item = PathBuf>) -> Vec<PathBuf> {
+    let mut readings: Vec<PathBuf> = paths
+        .filter_map(|path| normalize_host_path(&path.to_string_lossy()).ok())
+        .flat_map(|path| [resolve_host_path(&path), path])
+        .collect();
+    readings.sort();
+    readings.dedup();
+    readings
 }
 
 fn lower(path: &Path) -> PathBuf {
@@ -292,7 +306,13 @@ impl Policy {
             return Ok(());
         }
         let readings = readings_of(requested)?;
-        let sockets = self.engine_socket_readings();
+        let sockets = both_readings(
+            DEFAULT_ENGINE_SOCKETS
+                .iter()
+                .map(PathBuf::from)
+                .chain(self.engine_sockets.iter().cloned()),
+        );
+        let data_roots = both_readings(self.engine_data_roots.iter().cloned());
         for reading in &readings {
             let folded = lower(reading);
             if folded == Path::new("/") {
@@ -318,6 +338,14 @@ impl Policy {
                     )));
                 }
             }
+            for data_root in &data_roots {
+                if reading.starts_with(data_root) || data_root.starts_with(reading) {
+                    return Err(forbidden(format!(
+                        "Policy forbids bind mounts of the engine's data root {} (requested: {requested})",
+                        data_root.display()
+                    )));
+                }
+            }
             for socket in &sockets {
                 if socket == reading {
                     return Err(forbidden(format!(
@@ -334,12 +362,7 @@ impl Policy {
             }
         }
         if !self.bind_roots.is_empty() {
-            let roots: Vec<PathBuf> = self
-                .bind_roots
-                .iter()
-                .filter_map(|root| normalize_host_path(&root.to_string_lossy()).ok())
-                .flat_map(|root| [resolve_host_path(&root), root])
-                .collect();
+            let roots = both_readings(self.bind_roots.iter().cloned());
             let inside = readings
                 .iter()
                 .all(|reading| roots.iter().any(|root| reading.starts_with(root)));
@@ -356,20 +379,6 @@ impl Policy {
             }
         }
         Ok(())
-    }
-
-    /// The engine sockets as written and as resolved.
-    fn engine_socket_readings(&self) -> Vec<PathBuf> {
-        let mut sockets: Vec<PathBuf> = DEFAULT_ENGINE_SOCKETS
-            .iter()
-            .map(PathBuf::from)
-            .chain(self.engine_sockets.iter().cloned())
-            .filter_map(|socket| normalize_host_path(&socket.to_string_lossy()).ok())
-            .flat_map(|socket| [resolve_host_path(&socket), socket])
-            .collect();
-        sockets.sort();
-        sockets.dedup();
-        sockets
     }
 
     /// Judges the driver options of a volume (`docker volume create --opt`): a local volume whose options
@@ -796,6 +805,28 @@ mod tests {
             resolve_host_path(Path::new(&dir.path("to-etc/ssl"))),
             PathBuf::from("/etc/ssl")
         );
+    }
+
+    #[test]
+    fn the_engines_data_root_is_refused_wherever_it_lives() {
+        let policy = Policy {
+            engine_data_roots: vec![PathBuf::from("/srv/engine/data")],
+            ..Policy::default()
+        };
+        for source in [
+            "/srv/engine/data",
+            "/srv/engine/data/volumes/x/_data",
+            "/srv/engine",
+            "/srv//engine/./data/",
+        ] {
+            let message = bind_refusal(&policy, source);
+            assert!(
+                message.contains("engine's data root /srv/engine/data"),
+                "{source}: {message}"
+            );
+        }
+        assert!(policy.check_bind("/srv/engine/other").is_ok());
+        assert!(Policy::default().check_bind("/srv/engine/data").is_ok());
     }
 
     #[test]

@@ -203,6 +203,33 @@ async fn binds_of_host_system_paths_are_refused_via_every_spelling() {
         "Docker socket",
     )
     .await;
+    // The engine's data root, wherever it lives (the test engine keeps it outside /var/lib/docker).
+    let data_root = app
+        .docker
+        .info()
+        .await
+        .expect("docker info")
+        .docker_root_dir
+        .expect("data root");
+    for source in [data_root.clone(), format!("{data_root}/volumes")] {
+        assert_container_refused(
+            &app,
+            json!({"volumes": [format!("{source}:/engine")]}),
+            "engine's data root",
+        )
+        .await;
+    }
+    let name = unique("policy-rootvol");
+    let _volume = Cleanup::volume(&name);
+    let message = app
+        .post(
+            "/api/volumes",
+            json!({"name": name, "options": {"type": "none", "o": "bind", "device": data_root}}),
+        )
+        .await
+        .expect_error(403);
+    assert!(message.contains("engine's data root"), "{message}");
+    assert!(app.docker.inspect_volume(&name).await.is_err());
 }
 
 #[tokio::test]
