@@ -19,8 +19,9 @@ use bollard::models::{ContainerCreateBody, HostConfigCgroupnsModeEnum, MountType
 
 use crate::error::AppError;
 
-/// Host directories no bind mount may reach, contain or lie under (compared without regard to case).
-pub const FORBIDDEN_BIND_ROOTS: [&str; 7] = [
+/// Host directories no bind mount may reach, contain or lie under (compared without regard to case): the
+/// contract's list, then the host's programs, libraries and cron tables, whose writable bind is root on the host.
+pub const FORBIDDEN_BIND_ROOTS: [&str; 15] = [
     "/etc",
     "/proc",
     "/sys",
@@ -28,6 +29,14 @@ pub const FORBIDDEN_BIND_ROOTS: [&str; 7] = [
     "/boot",
     "/root",
     "/var/lib/docker",
+    "/usr",
+    "/bin",
+    "/sbin",
+    "/lib",
+    "/lib32",
+    "/lib64",
+    "/libx32",
+    "/var/spool/cron",
 ];
 
 /// Capabilities that give a container the host (compared without case and without the `CAP_` prefix).
@@ -731,6 +740,11 @@ mod tests {
             "/var",
             "/ETC",
             "/Proc/",
+            "/usr/bin",
+            "/bin",
+            "/sbin/",
+            "/lib64",
+            "/var/spool/cron/crontabs",
         ] {
             bind_refusal(&policy, source);
         }
@@ -739,6 +753,8 @@ mod tests {
         assert!(policy.check_bind("/srv/data").is_ok());
         assert!(policy.check_bind("/etcetera").is_ok());
         assert!(policy.check_bind("/tmp/etc").is_ok());
+        assert!(policy.check_bind("/var/spool/mail").is_ok());
+        assert!(policy.check_bind("/library").is_ok());
         assert!(allowed().check_bind("/").is_ok());
         assert!(policy.check_bind("relative/path").is_err());
     }

@@ -167,6 +167,7 @@ async fn binds_of_host_system_paths_are_refused_via_every_spelling() {
         ("/var/lib/docker", "/var/lib/docker"),
         ("/var/lib/docker/volumes", "/var/lib/docker"),
         ("/var", "/var/lib/docker"),
+        ("/usr/bin", "/usr"),
         ("/var/run/docker.sock", "Docker socket"),
         ("/run/docker.sock", "Docker socket"),
         ("/var/run", "Docker socket"),
