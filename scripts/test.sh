@@ -95,53 +95,79 @@ summary() {
 }
 
 # ---------------------------------------------------------------------------------------------------
-# The end-to-end server: started in the background, stopped when this script exits (whatever the cause).
-berth_pid=""
+# The end-to-end servers, started in the background and stopped when this script exits (whatever the cause):
+# one with authentication off (an empty data directory) and one with users, for the access-control specs.
+# Each has a data directory of its own under target/: never the contributor's ~/.local/share/berth.
+E2E_AUTH_PORT="${BERTH_E2E_AUTH_PORT:-3002}"
+E2E_AUTH_URL="http://127.0.0.1:$E2E_AUTH_PORT"
+berth_pids=()
 stop_berth() {
-  if [ -n "$berth_pid" ] && kill -0 "$berth_pid" 2>/dev/null; then
-    kill "$berth_pid" 2>/dev/null || true
-    # Give it 10 s for a graceful shutdown, then force.
-    for _ in $(seq 1 20); do kill -0 "$berth_pid" 2>/dev/null || break; sleep 0.5; done
-    kill -9 "$berth_pid" 2>/dev/null || true
-    wait "$berth_pid" 2>/dev/null || true
-  fi
-  berth_pid=""
+  local pid
+  for pid in "${berth_pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+  done
+  for pid in "${berth_pids[@]}"; do
+    # Give each 10 s for a graceful shutdown, then force.
+    for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  berth_pids=()
 }
 trap stop_berth EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-start_berth() {
-  if curl -fsS -o /dev/null --max-time 2 "$E2E_URL/health" 2>/dev/null; then
-    echo "something already answers on $E2E_URL: stop it, or set BERTH_E2E_PORT to a free port" >&2
+# start_berth URL PORT DATA_DIR LOG: runs ./target/debug/berth and waits until /health answers.
+start_one_berth() {
+  local url=$1 port=$2 data=$3 log=$4 pid waited=0
+  if curl -fsS -o /dev/null --max-time 2 "$url/health" 2>/dev/null; then
+    echo "something already answers on $url: stop it, or set BERTH_E2E_PORT / BERTH_E2E_AUTH_PORT" >&2
     return 1
   fi
-  mkdir -p "$(dirname "$E2E_LOG")"
-  echo "starting ./target/debug/berth --port $E2E_PORT (log: $E2E_LOG)"
-  LEPTOS_SITE_ROOT="$REPO/target/site" ./target/debug/berth --port "$E2E_PORT" >"$E2E_LOG" 2>&1 </dev/null &
-  berth_pid=$!
-  local waited=0
-  until curl -fsS -o /dev/null --max-time 2 "$E2E_URL/health" 2>/dev/null; do
-    if ! kill -0 "$berth_pid" 2>/dev/null; then
-      echo "berth exited before answering on $E2E_URL/health; last lines of $E2E_LOG:" >&2
-      tail -n 40 "$E2E_LOG" >&2 || true
-      berth_pid=""
+  echo "starting ./target/debug/berth --port $port --data-dir $data (log: $log)"
+  LEPTOS_SITE_ROOT="$REPO/target/site" ./target/debug/berth --port "$port" --data-dir "$data" \
+    >"$log" 2>&1 </dev/null &
+  pid=$!
+  berth_pids+=("$pid")
+  until curl -fsS -o /dev/null --max-time 2 "$url/health" 2>/dev/null; do
+    if ! kill -0 "$pid" 2>/dev/null; then
+      echo "berth exited before answering on $url/health; last lines of $log:" >&2
+      tail -n 40 "$log" >&2 || true
       return 1
     fi
     if [ "$waited" -ge 120 ]; then
-      echo "berth did not answer on $E2E_URL/health within 60 s; last lines of $E2E_LOG:" >&2
-      tail -n 40 "$E2E_LOG" >&2 || true
+      echo "berth did not answer on $url/health within 60 s; last lines of $log:" >&2
+      tail -n 40 "$log" >&2 || true
       return 1
     fi
     sleep 0.5
     waited=$((waited + 1))
   done
-  echo "berth answers on $E2E_URL (pid $berth_pid)"
+  echo "berth answers on $url (pid $pid)"
+}
+
+start_berth() {
+  local data="$REPO/target/e2e-data" auth_data="$REPO/target/e2e-auth-data"
+  rm -rf "$data" "$auth_data"
+  mkdir -p "$data"
+  # Users for the access-control specs, made with the CLI (random passwords, this run only).
+  BERTH_E2E_ADMIN=e2e-admin BERTH_E2E_VIEWER=e2e-viewer
+  BERTH_E2E_ADMIN_PASSWORD="admin-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  BERTH_E2E_VIEWER_PASSWORD="viewer-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+  export BERTH_E2E_ADMIN BERTH_E2E_VIEWER BERTH_E2E_ADMIN_PASSWORD BERTH_E2E_VIEWER_PASSWORD
+  printf '%s\n' "$BERTH_E2E_ADMIN_PASSWORD" \
+    | ./target/debug/berth user add "$BERTH_E2E_ADMIN" --role admin --password-stdin --data-dir "$auth_data" >/dev/null
+  printf '%s\n' "$BERTH_E2E_VIEWER_PASSWORD" \
+    | ./target/debug/berth user add "$BERTH_E2E_VIEWER" --role viewer --password-stdin --data-dir "$auth_data" >/dev/null
+  start_one_berth "$E2E_URL" "$E2E_PORT" "$data" "$E2E_LOG" \
+    && start_one_berth "$E2E_AUTH_URL" "$E2E_AUTH_PORT" "$auth_data" "$REPO/target/berth-e2e-auth.log"
 }
 
 playwright() {
   local rc=0
-  (cd end2end && BERTH_URL="$E2E_URL" npx --no-install playwright test) 2>&1 | tee "$TEST_LOG_DIR/e2e.log" || rc=$?
+  (cd end2end && BERTH_URL="$E2E_URL" BERTH_AUTH_URL="$E2E_AUTH_URL" npx --no-install playwright test) 2>&1 \
+    | tee "$TEST_LOG_DIR/e2e.log" || rc=$?
   if [ "$rc" -ne 0 ]; then
     echo "--- last lines of $E2E_LOG ---" >&2
     tail -n 40 "$E2E_LOG" >&2 || true
@@ -184,7 +210,7 @@ if [ "${BERTH_SKIP_E2E:-0}" = 1 ]; then
   skip_step "cargo leptos build" "BERTH_SKIP_E2E=1"
   skip_step "end-to-end (playwright)" "BERTH_SKIP_E2E=1"
 elif run_step "cargo leptos build" cargo leptos build; then
-  if run_step "start berth on :$E2E_PORT" start_berth; then
+  if run_step "start berth on :$E2E_PORT and :$E2E_AUTH_PORT" start_berth; then
     run_step "end-to-end (playwright)" playwright || true
   else
     skip_step "end-to-end (playwright)" "server did not start"

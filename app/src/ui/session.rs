@@ -69,11 +69,7 @@ pub fn UserMenu() -> impl IntoView {
                     Ok(Some(Caller { name, role, kind: CallerKind::User })) => view! {
                         <div class="user-menu">
                             {(role == Role::Admin).then(|| view! {
-                                <nav class="nav nav-admin" aria-label="Administration">
-                                    <a href="/users">"Users"</a>
-                                    <a href="/tokens">"Tokens"</a>
-                                    <a href="/audit">"Audit"</a>
-                                </nav>
+                                <AdminLinks/>
                             })}
                             <span class="who" title="Signed in">{name}" · "{role.to_string()}</span>
                             <button class="sign-out" on:click=sign_out disabled=move || signing_out.get()>
@@ -84,11 +80,7 @@ pub fn UserMenu() -> impl IntoView {
                     .into_any(),
                     Ok(Some(Caller { role: Role::Admin, kind: CallerKind::Anonymous, .. })) => view! {
                         <div class="user-menu">
-                            <nav class="nav nav-admin" aria-label="Administration">
-                                <a href="/users">"Users"</a>
-                                <a href="/tokens">"Tokens"</a>
-                                <a href="/audit">"Audit"</a>
-                            </nav>
+                            <AdminLinks/>
                         </div>
                     }
                     .into_any(),
@@ -98,6 +90,18 @@ pub fn UserMenu() -> impl IntoView {
         </Suspense>
     }
     .into_any()
+}
+
+/// The admin pages' links.
+#[component]
+fn AdminLinks() -> impl IntoView {
+    view! {
+        <nav class="admin-nav" aria-label="Administration">
+            <a href="/users">"Users"</a>
+            <a href="/tokens">"Tokens"</a>
+            <a href="/audit">"Audit"</a>
+        </nav>
+    }
 }
 
 /// Full navigation to `path` (a new page load, so the server renders it with the new session).
