@@ -614,9 +614,24 @@ async fn the_cli_manages_users_and_tokens_whose_secret_is_the_last_line() {
             "--data-dir",
             dir,
         ],
-        Some("short\n"),
+        Some("hunter2\n"),
     );
-    assert!(!short.status.success());
+    assert!(short.status.success(), "{short:?}");
+    assert!(String::from_utf8_lossy(&short.stderr).contains("warning"));
+    let empty = berth(
+        &[
+            "user",
+            "add",
+            "cy",
+            "--role",
+            "viewer",
+            "--password-stdin",
+            "--data-dir",
+            dir,
+        ],
+        Some("\n"),
+    );
+    assert!(!empty.status.success());
 }
 
 #[tokio::test]
