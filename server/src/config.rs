@@ -36,9 +36,14 @@ pub struct Config {
     #[arg(long, env = "BUILD_ROOT")]
     pub build_root: Option<PathBuf>,
 
-    /// Allow creating privileged containers.
+    /// Lift the whole container and volume policy: privileged containers, host namespaces, dangerous
+    /// capabilities, devices, security options and binds of host system paths all become possible.
     #[arg(long, env = "BERTH_ALLOW_PRIVILEGED", default_value_t = false)]
     pub allow_privileged: bool,
+
+    /// Directories that every bind mount must stay inside (comma-separated absolute paths, symlinks resolved).
+    #[arg(long, env = "BERTH_BIND_ROOTS", value_delimiter = ',', value_parser = absolute_path)]
+    pub bind_roots: Vec<PathBuf>,
 
     /// Directory holding the console's compiled assets (pkg/, favicon).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
@@ -69,6 +74,16 @@ pub struct Config {
     /// Requests per second allowed per credential or address (bursts of twice as many); 429 beyond.
     #[arg(long, env = "BERTH_RATE_LIMIT", value_parser = clap::value_parser!(u32).range(1..))]
     pub rate_limit: Option<u32>,
+}
+
+/// Parses an absolute path (for `--bind-roots`).
+fn absolute_path(value: &str) -> Result<PathBuf, String> {
+    let trimmed = value.trim();
+    if trimmed.starts_with('/') {
+        Ok(PathBuf::from(trimmed))
+    } else {
+        Err(format!("'{value}' is not an absolute path"))
+    }
 }
 
 impl Config {
@@ -134,6 +149,18 @@ mod tests {
         assert_eq!(config.rate_limit, Some(5));
         assert!(Config::try_parse_from(["berth", "--rate-limit", "0"]).is_err());
         assert!(Config::try_parse_from(["berth", "--auth", "maybe"]).is_err());
+    }
+
+    #[test]
+    fn bind_roots_are_a_comma_separated_list_of_absolute_paths() {
+        let config = Config::try_parse_from(["berth", "--bind-roots", "/srv/a, /srv/b"])
+            .expect("flags parse");
+        assert_eq!(
+            config.bind_roots,
+            vec![PathBuf::from("/srv/a"), PathBuf::from("/srv/b")]
+        );
+        assert!(Config::defaults().bind_roots.is_empty());
+        assert!(Config::try_parse_from(["berth", "--bind-roots", "srv"]).is_err());
     }
 
     #[test]

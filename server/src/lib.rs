@@ -77,6 +77,9 @@ impl AppState {
         let policy = Policy {
             allow_privileged: config.allow_privileged,
             build_root: config.build_root.clone(),
+            bind_roots: config.bind_roots.clone(),
+            engine_sockets: Vec::new(),
+            engine_data_roots: Vec::new(),
         };
         let leptos_options = LeptosOptions::builder()
             .output_name("berth")

@@ -79,6 +79,10 @@ impl Access {
 /// The console's server functions (`/rpc/<endpoint>`, see app/src/api/*.rs). Reads that are POSTs are
 /// reads. An endpoint missing here is admin-only.
 pub const RPC_ACCESS: &[(&str, Access)] = &[
+    (
+        "auth/me",
+        Access::viewer("details", "read who is signed in"),
+    ),
     ("containers/list", Access::viewer("list", "list containers")),
     (
         "containers/start",

@@ -308,3 +308,25 @@ impl Drop for Cleanup {
 /// Held shared by tests that keep unused volumes or networks around for a while, and exclusively by a
 /// test that calls a global prune route, so that the prune never removes another test's objects.
 pub static PRUNE_GUARD: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
+/// Whether the tests run on the private engine that `scripts/docker-env.sh` starts (it exports
+/// `BERTH_TEST_ENGINE_PRIVATE=1`). A test that prunes the whole engine runs only there, never on a
+/// contributor's own engine, which holds their data; elsewhere it says why and passes without pruning.
+pub fn on_private_engine(test: &str) -> bool {
+    let private = std::env::var("BERTH_TEST_ENGINE_PRIVATE").is_ok_and(|v| v == "1");
+    if !private {
+        eprintln!(
+            "{test}: skipped, it prunes the whole engine; run it through scripts/test.sh, which starts a \
+             private test engine (or source scripts/docker-env.sh first)"
+        );
+    }
+    private
+}
+
+/// A /24 for a test network, as `("10.213.N.0/24", "10.213.N")`: inside 10.212.0.0/14, the address space
+/// `scripts/docker-env.sh` lets the private test engine's containers use to reach each other; `slot` (0-4)
+/// differs per test, and the process id spreads concurrent runs.
+pub fn test_subnet(slot: u8) -> (String, String) {
+    let third = (std::process::id() % 50) * 5 + u32::from(slot % 5);
+    (format!("10.213.{third}.0/24"), format!("10.213.{third}"))
+}

@@ -11,6 +11,8 @@ mod daemon_down;
 mod errors;
 mod images;
 mod networks;
+mod policy;
 mod scenarios;
+mod server_fns;
 mod system;
 mod volumes;

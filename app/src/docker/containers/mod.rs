@@ -519,6 +519,10 @@ impl DockerService {
     ) -> Result<ActionResult, AppError> {
         let spec = build_create_spec(request, self.policy())?;
         let client = self.client().await?;
+        // Judged again with the engine's data root, which only the daemon knows.
+        self.policy_with_engine_paths()
+            .await?
+            .check_container(&spec.body)?;
         let options = spec.name.as_ref().map(|name| CreateContainerOptions {
             name: Some(name.clone()),
             ..Default::default()
