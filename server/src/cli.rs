@@ -172,6 +172,12 @@ pub fn run_user(action: UserAction, out: &mut impl Write) -> Result<(), String> 
             let store = data.open()?;
             let password = read_password(password_stdin)?;
             credentials::check_new_password(&password).map_err(text)?;
+            if password.chars().count() < credentials::RECOMMENDED_PASSWORD_LENGTH {
+                eprintln!(
+                    "warning: a password of fewer than {} characters is easy to guess",
+                    credentials::RECOMMENDED_PASSWORD_LENGTH
+                );
+            }
             let hash = credentials::hash_password(&password).map_err(text)?;
             let user = store.add_user(&name, role, &hash).map_err(text)?;
             writeln!(out, "User '{}' added with role {}.", user.name, user.role)

@@ -68,6 +68,8 @@ impl AppState {
 
     /// Builds the state over an opened database.
     pub fn with_store(config: &Config, store: store::Store) -> Self {
+        // Computed now, so that even the first login of an unknown user costs what a known one does.
+        let _ = auth::credentials::decoy_password_hash();
         let endpoint = match &config.docker_host {
             Some(host) => DockerEndpoint::Host(host.clone()),
             None => DockerEndpoint::FromEnvironment,

@@ -175,12 +175,19 @@ pub async fn check_host(State(state): State<AppState>, request: Request, next: N
     next.run(request).await
 }
 
-/// Refuses POST/PUT/PATCH/DELETE whose `Origin` is neither Berth's own nor allowed.
+/// Refuses POST/PUT/PATCH/DELETE, and WebSocket upgrades (which carry cookies and are not subject to
+/// CORS), whose `Origin` is neither Berth's own nor allowed.
 pub async fn guard_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let changes_state = matches!(
-        *request.method(),
-        Method::POST | Method::PUT | Method::PATCH | Method::DELETE
-    );
+    let websocket_upgrade = request
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.eq_ignore_ascii_case("websocket"));
+    let changes_state = websocket_upgrade
+        || matches!(
+            *request.method(),
+            Method::POST | Method::PUT | Method::PATCH | Method::DELETE
+        );
     if changes_state && let Some(origin) = request.headers().get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
         let own_host = request_host(&request).filter(|host| state.hosts.is_own_host(host));

@@ -71,6 +71,11 @@ pub struct Caller {
     pub kind: CallerKind,
 }
 
+/// The CSRF token of the request's console session (a request extension set by the server), which the
+/// console must send back in `X-CSRF-Token` on every state-changing call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionCsrfToken(pub String);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -196,12 +196,20 @@ impl AccessTable {
     }
 }
 
-/// Every verb a token's `--allow` may name: those of the route table and of the server functions.
+/// Verbs of the contract that a token may name before every route using them is in the table (the
+/// exec session is served by the live-streams module).
+const CONTRACT_VERBS: [&str; 9] = [
+    "exec", "logs", "restart", "stop", "start", "stats", "top", "kill", "pause",
+];
+
+/// Every verb a token's `--allow` may name: those of the route table, of the server functions and
+/// of the contract.
 pub fn known_verbs() -> BTreeSet<&'static str> {
     crate::rest::api_routes()
         .iter()
         .map(|route| route.access.verb)
         .chain(RPC_ACCESS.iter().map(|(_, access)| access.verb))
+        .chain(CONTRACT_VERBS)
         .filter(|verb| *verb != "public" && *verb != "admin")
         .collect()
 }

@@ -80,15 +80,16 @@ pub fn decoy_password_hash() -> &'static str {
     DECOY.get_or_init(|| hash_password(&new_random_id()).unwrap_or_default())
 }
 
-/// Checks a new password: 8 to 1024 characters.
+/// Below this many characters a new password is accepted with a warning.
+pub const RECOMMENDED_PASSWORD_LENGTH: usize = 12;
+
+/// Checks a new password: not empty, at most 1024 characters. (The contract sets no length policy;
+/// the CLI warns below [`RECOMMENDED_PASSWORD_LENGTH`].)
 pub fn check_new_password(password: &str) -> Result<(), AppError> {
-    let length = password.chars().count();
-    if length < 8 {
-        return Err(AppError::bad_request(
-            "Password must be at least 8 characters long",
-        ));
+    if password.is_empty() {
+        return Err(AppError::bad_request("Password must not be empty"));
     }
-    if length > 1024 {
+    if password.chars().count() > 1024 {
         return Err(AppError::bad_request(
             "Password must be at most 1024 characters long",
         ));

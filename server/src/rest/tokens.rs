@@ -49,10 +49,38 @@ struct NewToken {
     role: Role,
     #[serde(default)]
     expires_in: Option<String>,
+    /// `{"team": "web"}` or `["team=web"]`.
     #[serde(default)]
-    labels: BTreeMap<String, String>,
+    labels: Option<serde_json::Value>,
     #[serde(default)]
     allow: Vec<String>,
+}
+
+/// Reads a label scope given as an object or as a list of `KEY=VALUE` strings.
+fn scope_labels(value: Option<serde_json::Value>) -> Result<BTreeMap<String, String>, AppError> {
+    let bad =
+        || AppError::bad_request("labels must be an object of strings or a list of \"KEY=VALUE\"");
+    match value {
+        None | Some(serde_json::Value::Null) => Ok(BTreeMap::new()),
+        Some(serde_json::Value::Object(map)) => map
+            .into_iter()
+            .map(|(key, value)| match value {
+                serde_json::Value::String(value) => Ok((key, value)),
+                _ => Err(bad()),
+            })
+            .collect(),
+        Some(serde_json::Value::Array(items)) => {
+            let items: Vec<String> = items
+                .into_iter()
+                .map(|item| match item {
+                    serde_json::Value::String(text) => Ok(text),
+                    _ => Err(bad()),
+                })
+                .collect::<Result<_, _>>()?;
+            grant::parse_labels(items.iter().map(String::as_str))
+        }
+        Some(_) => Err(bad()),
+    }
 }
 
 /// Creates a token: checks the name, expiry, labels and verbs, stores the secret's hash, and returns
@@ -109,7 +137,7 @@ async fn create_token(
         &token.name,
         token.role,
         token.expires_in.as_deref(),
-        token.labels,
+        scope_labels(token.labels)?,
         &token.allow,
     )?;
     let mut view = serde_json::to_value(record.view()).unwrap_or_else(|_| json!({}));

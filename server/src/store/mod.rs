@@ -66,7 +66,15 @@ impl Store {
             ))
         })?;
         restrict_file(&path)?;
-        Self::from_connection(connection)
+        let store = Self::from_connection(connection)?;
+        // WAL mode adds two companion files holding recent writes: private too.
+        for suffix in ["-wal", "-shm"] {
+            let companion = data_dir.join(format!("{DATABASE_FILE}{suffix}"));
+            if companion.exists() {
+                restrict_file(&companion)?;
+            }
+        }
+        Ok(store)
     }
 
     /// A private database in memory (nothing persists; for tests and as a fail-closed fallback).

@@ -139,3 +139,22 @@ async fn a_page_on_an_allowed_host_may_post_but_a_foreign_origin_may_not() {
     .await
     .expect_error(403);
 }
+
+#[tokio::test]
+async fn a_websocket_upgrade_from_a_foreign_origin_is_refused() {
+    let app = TestApp::spawn().await;
+    let refused = app
+        .send(
+            Method::GET,
+            "/api/containers",
+            &[
+                ("connection", "upgrade"),
+                ("upgrade", "websocket"),
+                ("origin", "http://evil.example"),
+            ],
+            None,
+        )
+        .await
+        .expect_error(403);
+    assert!(refused.contains("evil.example"), "{refused}");
+}

@@ -367,3 +367,26 @@ async fn an_allow_list_narrows_a_token_to_its_verbs_plus_listing_and_details() {
     .await
     .expect_error(403);
 }
+
+#[tokio::test]
+async fn the_commands_list_shows_the_access_control_routes() {
+    let app = TestApp::spawn().await;
+    let commands = app.get("/api/commands").await.expect(200).to_string();
+    for route in [
+        "POST /api/auth/login",
+        "POST /api/auth/logout",
+        "GET /api/auth/me",
+        "GET /api/users",
+        "POST /api/users",
+        "DELETE /api/users/{name}",
+        "GET /api/tokens",
+        "POST /api/tokens",
+        "DELETE /api/tokens/{name}",
+        "GET /api/audit",
+    ] {
+        assert!(
+            commands.contains(route),
+            "{route} missing from /api/commands"
+        );
+    }
+}

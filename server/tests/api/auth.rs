@@ -281,7 +281,10 @@ async fn a_token_revoked_through_the_api_is_refused_at_once() {
             Method::POST,
             "/api/tokens",
             &[("authorization", &admin)],
-            Some(json!({"name": "deploy", "role": "operator", "expires_in": "1h", "allow": ["restart"]})),
+            Some(
+                json!({"name": "deploy", "role": "operator", "expires_in": "1h",
+                         "labels": ["team=web"], "allow": ["restart"]}),
+            ),
         )
         .await
         .expect(201);
@@ -291,6 +294,8 @@ async fn a_token_revoked_through_the_api_is_refused_at_once() {
         .to_string();
     assert!(secret.starts_with("berth_"));
     assert_eq!(created["token"]["allow"], json!(["restart"]));
+    assert_eq!(created["token"]["labels"], json!({"team": "web"}));
+    assert_eq!(created["token"]["role"], "operator");
     let deploy = bearer(&secret);
     app.send(
         Method::GET,
@@ -609,9 +614,24 @@ async fn the_cli_manages_users_and_tokens_whose_secret_is_the_last_line() {
             "--data-dir",
             dir,
         ],
-        Some("short\n"),
+        Some("hunter2\n"),
     );
-    assert!(!short.status.success());
+    assert!(short.status.success(), "{short:?}");
+    assert!(String::from_utf8_lossy(&short.stderr).contains("warning"));
+    let empty = berth(
+        &[
+            "user",
+            "add",
+            "cy",
+            "--role",
+            "viewer",
+            "--password-stdin",
+            "--data-dir",
+            dir,
+        ],
+        Some("\n"),
+    );
+    assert!(!empty.status.success());
 }
 
 #[tokio::test]
