@@ -55,15 +55,3 @@ pub fn current_caller() -> Option<crate::model::auth::Caller> {
             .cloned()
     })
 }
-
-/// The CSRF token of the current request's console session, to render into the page for the
-/// console's state-changing calls; `None` for token callers and outside a request.
-#[cfg(feature = "ssr")]
-pub fn current_csrf_token() -> Option<String> {
-    leptos::prelude::use_context::<http::request::Parts>().and_then(|parts| {
-        parts
-            .extensions
-            .get::<crate::model::auth::SessionCsrfToken>()
-            .map(|token| token.0.clone())
-    })
-}

@@ -1,5 +1,6 @@
 //! Who is calling: the roles of the access-control contract and the caller as `/api/auth/me` shows it.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
@@ -71,10 +72,90 @@ pub struct Caller {
     pub kind: CallerKind,
 }
 
-/// The CSRF token of the request's console session (a request extension set by the server), which the
-/// console must send back in `X-CSRF-Token` on every state-changing call.
+/// A user as listed (never with its hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SessionCsrfToken(pub String);
+pub struct UserRecord {
+    /// Login name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Creation time, RFC 3339 UTC.
+    pub created: String,
+}
+
+/// A token as listed by the API and the CLI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenView {
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Creation time, RFC 3339.
+    pub created: String,
+    /// Expiry, RFC 3339 (null: never).
+    pub expires_at: Option<String>,
+    /// Whether it was revoked.
+    pub revoked: bool,
+    /// Whether it has expired.
+    pub expired: bool,
+    /// Label scope.
+    pub labels: BTreeMap<String, String>,
+    /// Allowed verbs (empty: all of the role's).
+    pub allow: Vec<String>,
+}
+
+/// How a request ended, for the audit trail.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// 2xx or 3xx.
+    Allowed,
+    /// 401, 403 or 429.
+    Denied,
+    /// Anything else.
+    Failed,
+}
+
+impl Outcome {
+    /// The outcome of a response status.
+    pub fn of_status(status: u16) -> Self {
+        match status {
+            200..=399 => Outcome::Allowed,
+            401 | 403 | 429 => Outcome::Denied,
+            _ => Outcome::Failed,
+        }
+    }
+
+    /// The word stored and shown.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Allowed => "allowed",
+            Outcome::Denied => "denied",
+            Outcome::Failed => "failed",
+        }
+    }
+}
+
+/// One audit row.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntry {
+    /// RFC 3339 UTC.
+    pub time: String,
+    /// The user's or the token's name (null: anonymous).
+    pub user: Option<String>,
+    /// `token:<name>`, `session` or `anonymous`.
+    pub auth: String,
+    /// The client's address.
+    pub remote_addr: String,
+    /// HTTP method (`EXEC` for an exec session).
+    pub method: String,
+    /// The path as requested.
+    pub path: String,
+    /// HTTP status answered.
+    pub status: u16,
+    /// `allowed`, `denied` or `failed`.
+    pub outcome: Outcome,
+}
 
 #[cfg(test)]
 mod tests {

@@ -4,73 +4,12 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::rest;
 use super::{ConfirmDialog, DataTable, ErrorBanner};
 use crate::error::AppError;
-
-/// A console user as `GET /api/users` lists it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct UserRow {
-    /// Name.
-    pub name: String,
-    /// Role.
-    pub role: String,
-    /// When it was made.
-    #[serde(default)]
-    pub created: String,
-}
-
-/// An API token as `GET /api/tokens` lists it (never its secret).
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct TokenRow {
-    /// Name.
-    pub name: String,
-    /// Role.
-    pub role: String,
-    /// When it was made.
-    #[serde(default)]
-    pub created: String,
-    /// When it expires, if it does.
-    #[serde(default)]
-    pub expires_at: Option<String>,
-    /// Revoked.
-    #[serde(default)]
-    pub revoked: bool,
-    /// Expired.
-    #[serde(default)]
-    pub expired: bool,
-    /// Label scope.
-    #[serde(default)]
-    pub labels: BTreeMap<String, String>,
-    /// Allowed verbs.
-    #[serde(default)]
-    pub allow: Vec<String>,
-}
-
-/// One audit record as `GET /api/audit` lists it.
-#[derive(Debug, Clone, PartialEq, Deserialize)]
-pub struct AuditRow {
-    /// When.
-    pub time: String,
-    /// Who (user or token name).
-    #[serde(default)]
-    pub user: Option<String>,
-    /// How they authenticated.
-    pub auth: String,
-    /// From where.
-    pub remote_addr: String,
-    /// HTTP method.
-    pub method: String,
-    /// Path as requested.
-    pub path: String,
-    /// HTTP status.
-    pub status: u16,
-    /// allowed / denied / failed.
-    pub outcome: String,
-}
+use crate::model::auth::{AuditEntry, TokenView, UserRecord};
 
 /// Splits `a=1, b=2` into a map; an item without `=` is an error naming it.
 pub fn parse_labels(text: &str) -> Result<BTreeMap<String, String>, AppError> {
@@ -115,7 +54,7 @@ pub fn UsersPage() -> impl IntoView {
     let version = RwSignal::new(0_u32);
     let users = LocalResource::new(move || {
         version.get();
-        async move { rest::items::<UserRow>(&rest::call("GET", "/api/users", None).await?, "users") }
+        async move { rest::items::<UserRecord>(&rest::call("GET", "/api/users", None).await?, "users") }
     });
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
@@ -183,7 +122,7 @@ pub fn UsersPage() -> impl IntoView {
                                 view! {
                                     <tr data-name=user.name.clone()>
                                         <td class="name">{user.name.clone()}</td>
-                                        <td class="role">{user.role}</td>
+                                        <td class="role">{user.role.to_string()}</td>
                                         <td class="created">{user.created}</td>
                                         <td class="actions">
                                             <button class="remove" aria-label=format!("Remove {}", user.name)
@@ -217,7 +156,7 @@ pub fn TokensPage() -> impl IntoView {
     let version = RwSignal::new(0_u32);
     let tokens = LocalResource::new(move || {
         version.get();
-        async move { rest::items::<TokenRow>(&rest::call("GET", "/api/tokens", None).await?, "tokens") }
+        async move { rest::items::<TokenView>(&rest::call("GET", "/api/tokens", None).await?, "tokens") }
     });
     let name = RwSignal::new(String::new());
     let role = RwSignal::new("viewer".to_string());
@@ -321,7 +260,7 @@ pub fn TokensPage() -> impl IntoView {
                                 view! {
                                     <tr data-name=token.name.clone()>
                                         <td class="name">{token.name.clone()}</td>
-                                        <td class="role">{token.role}</td>
+                                        <td class="role">{token.role.to_string()}</td>
                                         <td class="state"><span class=format!("pill pill-{state}")>{state}</span></td>
                                         <td class="expires">{token.expires_at.unwrap_or_else(|| "never".into())}</td>
                                         <td class="scope">{scope}</td>
@@ -374,7 +313,7 @@ pub fn AuditPage() -> impl IntoView {
     let records = LocalResource::new(move || {
         let query = query();
         async move {
-            rest::items::<AuditRow>(
+            rest::items::<AuditEntry>(
                 &rest::call("GET", &format!("/api/audit?{query}"), None).await?,
                 "audit",
             )
@@ -402,14 +341,14 @@ pub fn AuditPage() -> impl IntoView {
                     match records.await {
                         Ok(list) => {
                             let rows = list.into_iter().map(|row| view! {
-                                <tr class=format!("outcome-{}", row.outcome)>
+                                <tr class=format!("outcome-{}", row.outcome.as_str())>
                                     <td class="time">{row.time}</td>
                                     <td class="user">{row.user.unwrap_or_else(|| "-".into())}</td>
                                     <td class="auth">{row.auth}</td>
                                     <td class="remote">{row.remote_addr}</td>
                                     <td class="request"><code>{row.method}" "{row.path}</code></td>
                                     <td class="status">{row.status}</td>
-                                    <td class="outcome"><span class=format!("pill pill-{}", row.outcome)>{row.outcome.clone()}</span></td>
+                                    <td class="outcome"><span class=format!("pill pill-{}", row.outcome.as_str())>{row.outcome.as_str()}</span></td>
                                 </tr>
                             }.into_any()).collect::<Vec<_>>();
                             view! { <DataTable id="audit-table" headers=&["Time", "User", "Auth", "From", "Request", "Status", "Outcome"] empty="Nothing recorded yet." rows/> }.into_any()

@@ -27,7 +27,7 @@ use crate::store::Store;
 use crate::store::audit::NewAuditEntry;
 use access::{Access, AccessTable, RouteAccess};
 use app::error::AppError;
-use app::model::auth::{Caller, CallerKind, Role, SessionCsrfToken};
+use app::model::auth::{Caller, CallerKind, Role};
 use limits::{LoginThrottle, RateLimiter};
 
 /// The session cookie's name.
@@ -372,13 +372,8 @@ pub async fn authenticate(
     if let Some(slot) = request.extensions().get::<AuditSlot>() {
         slot.set(&identity);
     }
-    // For the console (server-side rendering and server functions): who calls, and the CSRF token.
+    // For the console (server-side rendering and server functions): who calls.
     request.extensions_mut().insert(identity.caller.clone());
-    if let Credential::Session { csrf_token } = &identity.credential {
-        request
-            .extensions_mut()
-            .insert(SessionCsrfToken(csrf_token.clone()));
-    }
     request.extensions_mut().insert(identity);
     next.run(request).await
 }

@@ -1,64 +1,12 @@
 //! The `audit` table: who did what, when, from where, and how it ended.
 
 use rusqlite::params;
-use serde::{Deserialize, Serialize};
 
 use super::{Store, database_error, now};
 use app::docker::time::unix_to_rfc3339;
 use app::error::AppError;
 
-/// How a request ended, for the audit trail.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Outcome {
-    /// 2xx or 3xx.
-    Allowed,
-    /// 401, 403 or 429.
-    Denied,
-    /// Anything else.
-    Failed,
-}
-
-impl Outcome {
-    /// The outcome of a response status.
-    pub fn of_status(status: u16) -> Self {
-        match status {
-            200..=399 => Outcome::Allowed,
-            401 | 403 | 429 => Outcome::Denied,
-            _ => Outcome::Failed,
-        }
-    }
-
-    /// The word stored and shown.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Allowed => "allowed",
-            Outcome::Denied => "denied",
-            Outcome::Failed => "failed",
-        }
-    }
-}
-
-/// One audit row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AuditEntry {
-    /// RFC 3339 UTC.
-    pub time: String,
-    /// The user's or the token's name (null: anonymous).
-    pub user: Option<String>,
-    /// `token:<name>`, `session` or `anonymous`.
-    pub auth: String,
-    /// The client's address.
-    pub remote_addr: String,
-    /// HTTP method (`EXEC` for an exec session).
-    pub method: String,
-    /// The path as requested.
-    pub path: String,
-    /// HTTP status answered.
-    pub status: u16,
-    /// `allowed`, `denied` or `failed`.
-    pub outcome: Outcome,
-}
+pub use app::model::auth::{AuditEntry, Outcome};
 
 /// A new audit row (its time is the time of recording).
 #[derive(Debug, Clone)]

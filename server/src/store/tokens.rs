@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use rusqlite::{OptionalExtension, Row, params};
-use serde::Serialize;
 
 use super::users::role_from_column;
 use super::{Store, database_error, is_unique_violation, now};
@@ -44,26 +43,7 @@ pub struct TokenRecord {
     pub allow: Vec<String>,
 }
 
-/// A token as listed by the API and the CLI.
-#[derive(Debug, Clone, Serialize)]
-pub struct TokenView {
-    /// Name.
-    pub name: String,
-    /// Role.
-    pub role: Role,
-    /// Creation time, RFC 3339.
-    pub created: String,
-    /// Expiry, RFC 3339 (null: never).
-    pub expires_at: Option<String>,
-    /// Whether it was revoked.
-    pub revoked: bool,
-    /// Whether it has expired.
-    pub expired: bool,
-    /// Label scope.
-    pub labels: BTreeMap<String, String>,
-    /// Allowed verbs (empty: all of the role's).
-    pub allow: Vec<String>,
-}
+pub use app::model::auth::TokenView;
 
 impl TokenRecord {
     /// Whether the token works at Unix time `at`.

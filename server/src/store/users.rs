@@ -1,22 +1,12 @@
 //! The `users` table: console users with a role and an argon2 password hash.
 
 use rusqlite::{OptionalExtension, params};
-use serde::Serialize;
 
 use super::{Store, database_error, is_unique_violation, now};
 use app::error::AppError;
 use app::model::auth::Role;
 
-/// A user as listed (never with its hash).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct UserRecord {
-    /// Login name.
-    pub name: String,
-    /// Role.
-    pub role: Role,
-    /// Creation time, RFC 3339 UTC.
-    pub created: String,
-}
+pub use app::model::auth::UserRecord;
 
 /// A user with its password hash, for verifying a login.
 #[derive(Debug, Clone)]
