@@ -406,6 +406,9 @@ pub async fn authorize(
             RouteAccess::Known(access) => access,
             RouteAccess::OtherMethodOnly => return next.run(request).await,
         }
+    } else if is_public_path(&path) {
+        // The sign-in page is for callers without credentials (it would otherwise redirect to itself).
+        return next.run(request).await;
     } else {
         access::CONSOLE_PAGE
     };

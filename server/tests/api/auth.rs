@@ -406,6 +406,23 @@ async fn console_pages_redirect_to_login_without_credentials() {
 }
 
 #[tokio::test]
+async fn the_sign_in_page_answers_without_credentials_instead_of_redirecting_to_itself() {
+    let app = TestApp::spawn().await;
+    token(&app.store, "someone", Role::Viewer);
+    let page = app.get("/login").await;
+    assert_eq!(page.status.as_u16(), 200, "{}", page.text);
+    assert!(
+        page.content_type.starts_with("text/html"),
+        "{}",
+        page.content_type
+    );
+    assert!(
+        page.text.contains("id=\"login-form\""),
+        "the form is in the first paint"
+    );
+}
+
+#[tokio::test]
 async fn with_no_credentials_on_loopback_authentication_is_off() {
     let app = TestApp::spawn().await;
     let me = app.get("/api/auth/me").await.expect(200);
