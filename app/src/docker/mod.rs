@@ -4,12 +4,16 @@
 
 pub mod containers;
 mod errors;
+pub mod events;
+pub mod exec;
 pub mod images;
 pub mod networks;
 mod raw;
+pub mod streams;
 pub mod system;
 pub mod volumes;
 pub use containers::LogTail;
+pub use containers::logs::{LogFilter, LogRequest};
 mod time;
 
 use std::sync::Arc;
@@ -19,7 +23,7 @@ use tokio::sync::RwLock;
 
 use crate::error::AppError;
 pub use errors::{docker_error, is_connection_error};
-pub use time::{now_rfc3339, unix_to_rfc3339};
+pub use time::{now_rfc3339, parse_time_parameter, unix_to_rfc3339};
 
 /// Where and how to reach the Docker daemon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +52,7 @@ pub struct DockerService {
     endpoint: DockerEndpoint,
     policy: Policy,
     client: Arc<RwLock<Option<Docker>>>,
+    streams: streams::StreamCounter,
 }
 
 impl DockerService {
@@ -57,12 +62,23 @@ impl DockerService {
             endpoint,
             policy,
             client: Arc::new(RwLock::new(None)),
+            streams: streams::StreamCounter::default(),
         }
     }
 
     /// The policy this service enforces.
     pub fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// How many daemon streams (events, log follow, stats, exec, progress) this service holds open now.
+    pub fn open_streams(&self) -> usize {
+        self.streams.open()
+    }
+
+    /// The counter every open daemon stream is tracked by.
+    pub(crate) fn stream_counter(&self) -> &streams::StreamCounter {
+        &self.streams
     }
 
     /// A connected client with a negotiated API version, or [`AppError::DaemonUnavailable`].

@@ -2,6 +2,7 @@
 
 pub mod containers;
 pub mod images;
+pub mod live;
 pub mod networks;
 pub mod volumes;
 
