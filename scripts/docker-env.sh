@@ -1,13 +1,21 @@
 # shellcheck shell=bash
-# scripts/docker-env.sh — make sure a Docker engine, the local test image and a local registry are ready.
+# scripts/docker-env.sh — make sure the PRIVATE test engine, the local test image and a local registry are ready.
 #
 # Meant to be SOURCED by test scripts:   . scripts/docker-env.sh
 # (running it directly, `bash scripts/docker-env.sh`, does the same set-up and prints the exports.)
 #
+# The tests prune images, volumes and networks, so they never run on the contributor's own engine
+# (DOCKER_HOST or /var/run/docker.sock): they run on a dockerd of their own, started here.
+#
 # What it does, each step skipped when already done (a second run takes well under a second):
-#   1. Docker engine: use the one that answers on $DOCKER_HOST (if set) or the default socket
-#      /var/run/docker.sock; otherwise start `dockerd` in the background (log /tmp/berth-dockerd.log,
-#      pidfile /tmp/berth-dockerd.pid) and wait up to 60 s for it. It is left running on purpose.
+#   1. Private test engine: its own socket, data root, exec root, pidfile, bridge (berth-test0, 10.212.0.1/24)
+#      and address pool (10.214.0.0/16), with --iptables=false (with iptables on, a second dockerd rewrites the
+#      DOCKER chains and the first engine loses its port forwarding). Files under /var/tmp/berth-test-engine.
+#      Started once (needs root or passwordless sudo: `sudo bash scripts/docker-env.sh` once is enough) and left
+#      running for the next run; its socket belongs to the `docker` group, so a docker-group user can use it.
+#      Stop it with: sudo kill $(cat /var/tmp/berth-test-engine/dockerd.pid)
+#      One iptables rule lets its containers reach each other when the default engine has set the FORWARD
+#      policy to DROP: FORWARD -s 10.212.0.0/14 -d 10.212.0.0/14 -j ACCEPT (comment berth-test-engine).
 #   2. Test image berth-test/busybox:latest: a one-layer image made from Debian's static busybox
 #      (package busybox-static) — nothing can be pulled from Docker Hub here. Its default command sleeps
 #      forever but exits at once on SIGTERM, so `docker stop` takes well under a second.
@@ -15,8 +23,12 @@
 #      storage under /tmp/berth-registry, with the test image pushed as
 #      127.0.0.1:5055/berth-test/busybox:latest. The daemon trusts 127.0.0.0/8 registries without TLS.
 #
-# Exports: BERTH_TEST_IMAGE, BERTH_TEST_REGISTRY; DOCKER_HOST only if it was already set by the caller.
-# Tunables (env): BERTH_DOCKERD_LOG, BERTH_DOCKERD_PIDFILE, BERTH_REGISTRY_DIR, BERTH_DOCKER_TIMEOUT.
+# Exports: DOCKER_HOST (the private engine), BERTH_TEST_ENGINE_PRIVATE=1 (the tests that prune the whole
+# engine run only when it is set), BERTH_TEST_IMAGE, BERTH_TEST_REGISTRY, and BERTH_USER_DOCKER_HOST (the
+# engine DOCKER_HOST named before, i.e. the contributor's; empty for the default socket).
+# Tunables (env): BERTH_TEST_ENGINE_DIR, BERTH_TEST_BRIDGE, BERTH_TEST_BRIDGE_CIDR, BERTH_TEST_ADDRESS_POOL,
+# BERTH_REGISTRY_DIR, BERTH_DOCKER_TIMEOUT; BERTH_TEST_DOCKER_HOST=<engine> runs the tests on that engine
+# instead (it must answer already, and the tests WILL prune it).
 #
 # The work happens in a subshell with `set -euo pipefail`, so sourcing this file neither changes the
 # caller's shell options nor leaves helper functions behind; only the exports reach the caller.
@@ -25,6 +37,17 @@
 # Constants shared by the subshell and the exports below.
 BERTH_TEST_IMAGE=berth-test/busybox:latest
 BERTH_TEST_REGISTRY=127.0.0.1:5055
+BERTH_TEST_ENGINE_DIR="${BERTH_TEST_ENGINE_DIR:-/var/tmp/berth-test-engine}"
+# The contributor's engine, remembered before DOCKER_HOST is pointed at the private one (sourcing this
+# file twice keeps the first value).
+if [ -z "${BERTH_TEST_ENGINE_PRIVATE:-}" ]; then BERTH_USER_DOCKER_HOST="${DOCKER_HOST:-}"; fi
+BERTH_USER_DOCKER_HOST="${BERTH_USER_DOCKER_HOST:-}"
+if [ -n "${BERTH_TEST_DOCKER_HOST:-}" ]; then
+  DOCKER_HOST="$BERTH_TEST_DOCKER_HOST"
+else
+  DOCKER_HOST="unix://$BERTH_TEST_ENGINE_DIR/docker.sock"
+fi
+export DOCKER_HOST
 
 if ! (
   set -euo pipefail
@@ -33,8 +56,14 @@ if ! (
   registry="$BERTH_TEST_REGISTRY"
   # Bump when the image recipe below changes: an older local image is then rebuilt and re-pushed.
   image_recipe=3
-  dockerd_log="${BERTH_DOCKERD_LOG:-/tmp/berth-dockerd.log}"
-  dockerd_pidfile="${BERTH_DOCKERD_PIDFILE:-/tmp/berth-dockerd.pid}"
+  engine_dir="$BERTH_TEST_ENGINE_DIR"
+  engine_pidfile="$engine_dir/dockerd.pid"
+  engine_bridge="${BERTH_TEST_BRIDGE:-berth-test0}"
+  engine_bridge_cidr="${BERTH_TEST_BRIDGE_CIDR:-10.212.0.1/24}"
+  engine_pool="${BERTH_TEST_ADDRESS_POOL:-10.214.0.0/16}"
+  # Every address the private engine's containers use: its bridge, its pool and the tests' own subnets
+  # (server/tests/api/helpers.rs test_subnet: 10.213.N.0/24).
+  engine_space="${BERTH_TEST_ADDRESS_SPACE:-10.212.0.0/14}"
   registry_dir="${BERTH_REGISTRY_DIR:-/tmp/berth-registry}"
   timeout_s="${BERTH_DOCKER_TIMEOUT:-60}"
 
@@ -55,39 +84,79 @@ if ! (
   engine_answers() { timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1; }
 
   # -------------------------------------------------------------------------------------------------
-  # 1. Docker engine
-  if engine_answers; then
-    say "Docker engine answers at ${DOCKER_HOST:-unix:///var/run/docker.sock} (server $(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+  # 1. The private test engine (never the contributor's own engine: the tests prune).
+  if [ -n "${BERTH_TEST_DOCKER_HOST:-}" ]; then
+    engine_answers || die "BERTH_TEST_DOCKER_HOST=$BERTH_TEST_DOCKER_HOST does not answer"
+    say "using the engine named by BERTH_TEST_DOCKER_HOST: $DOCKER_HOST (server $(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+  elif engine_answers; then
+    say "private test engine answers at $DOCKER_HOST (server $(docker version --format '{{.Server.Version}}' 2>/dev/null))"
   else
-    command -v dockerd >/dev/null || die "no Docker engine answers and dockerd is not installed (run scripts/install-tools.sh)"
-    host_args=()
-    if [ -n "${DOCKER_HOST:-}" ]; then
-      # Only a unix socket can be started here; a tcp:// or ssh:// engine must be running already.
-      case "$DOCKER_HOST" in
-        unix://*) host_args=(-H "$DOCKER_HOST") ;;
-        *) die "DOCKER_HOST=$DOCKER_HOST does not answer, and only a unix:// engine can be started here" ;;
-      esac
-    fi
-    # A dockerd from an earlier run that is still starting up: wait for it rather than start a second one.
-    if [ -s "$dockerd_pidfile" ] && kill -0 "$(cat "$dockerd_pidfile")" 2>/dev/null; then
-      say "dockerd (pid $(cat "$dockerd_pidfile")) is running but not answering yet; waiting"
+    # dockerd and ip live in /usr/sbin and /sbin, off a normal user's PATH.
+    dockerd_bin=$(PATH="$PATH:/usr/sbin:/sbin" command -v dockerd || true)
+    ip_bin=$(PATH="$PATH:/usr/sbin:/sbin" command -v ip || true)
+    [ -n "$dockerd_bin" ] || die "dockerd is not installed (run scripts/install-tools.sh)"
+    [ -n "$ip_bin" ] || die "ip (iproute2) is not installed"
+    if [ -s "$engine_pidfile" ] && as_root kill -0 "$(cat "$engine_pidfile")" 2>/dev/null; then
+      say "private test engine (pid $(cat "$engine_pidfile")) is running but not answering yet; waiting"
     else
-      say "no Docker engine answers; starting dockerd (log: $dockerd_log)"
-      # setsid + nohup: the daemon outlives this script and the terminal that ran it, on purpose.
-      as_root setsid nohup dockerd --pidfile "$dockerd_pidfile" "${host_args[@]}" \
-        >"$dockerd_log" 2>&1 </dev/null &
+      if [ "$(id -u)" -ne 0 ] && ! { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }; then
+        die "the private test engine is not running, and starting it needs root once: run 'sudo bash scripts/docker-env.sh', then run the tests again as yourself"
+      fi
+      as_root mkdir -p "$engine_dir"
+      # Its own bridge, so it never touches docker0 or the default engine's networks.
+      if ! "$ip_bin" link show "$engine_bridge" >/dev/null 2>&1; then
+        as_root "$ip_bin" link add "$engine_bridge" type bridge
+      fi
+      if ! "$ip_bin" -4 addr show dev "$engine_bridge" | grep -qF "inet $engine_bridge_cidr "; then
+        as_root "$ip_bin" addr flush dev "$engine_bridge"
+        as_root "$ip_bin" addr add "$engine_bridge_cidr" dev "$engine_bridge"
+      fi
+      as_root "$ip_bin" link set "$engine_bridge" up
+      group_args=()
+      # A user in the docker group can then use the private engine's socket too.
+      if getent group docker >/dev/null 2>&1; then group_args=(--group docker); fi
+      say "starting the private test engine on $DOCKER_HOST (data: $engine_dir, log: $engine_dir/dockerd.log)"
+      # --iptables=false: with iptables on, a second dockerd rewrites the DOCKER chains and the default
+      # engine loses its port forwarding. setsid + nohup: the engine outlives this script, on purpose
+      # (the next run reuses it).
+      as_root setsid nohup "$dockerd_bin" \
+        -H "$DOCKER_HOST" \
+        --data-root "$engine_dir/data" \
+        --exec-root "$engine_dir/exec" \
+        --pidfile "$engine_pidfile" \
+        --bridge "$engine_bridge" \
+        --iptables=false \
+        --default-address-pool "base=$engine_pool,size=24" \
+        "${group_args[@]}" \
+        >"$engine_dir/dockerd.log" 2>&1 </dev/null &
     fi
     waited=0
     until engine_answers; do
       if [ "$waited" -ge "$timeout_s" ]; then
-        say "dockerd did not answer within ${timeout_s}s; last lines of $dockerd_log:"
-        tail -n 40 "$dockerd_log" >&2 || true
+        say "the private test engine did not answer within ${timeout_s}s; last lines of $engine_dir/dockerd.log:"
+        as_root tail -n 40 "$engine_dir/dockerd.log" >&2 || true
         exit 1
       fi
       sleep 1
       waited=$((waited + 1))
     done
-    say "dockerd answers after ${waited}s (server $(docker version --format '{{.Server.Version}}'))"
+    say "private test engine answers after ${waited}s (server $(docker version --format '{{.Server.Version}}'))"
+  fi
+
+  # Container-to-container traffic on the private engine's bridges. With br_netfilter loaded (the default
+  # engine loads it), bridged packets pass the FORWARD chain, whose policy the default engine sets to DROP
+  # while accepting only its own bridges; the private engine runs with --iptables=false, so accept its
+  # address space, and only that, explicitly. Idempotent; skipped when the chain cannot be changed.
+  iptables_bin=$(PATH="$PATH:/usr/sbin:/sbin" command -v iptables || true)
+  if [ -z "${BERTH_TEST_DOCKER_HOST:-}" ] && [ -n "$iptables_bin" ]; then
+    forward_rule=(FORWARD -s "$engine_space" -d "$engine_space" -m comment --comment berth-test-engine -j ACCEPT)
+    if as_root "$iptables_bin" -C "${forward_rule[@]}" 2>/dev/null; then
+      :
+    elif as_root "$iptables_bin" -I "${forward_rule[@]}" 2>/dev/null; then
+      say "iptables: FORWARD accepts $engine_space <-> $engine_space (the private engine's containers)"
+    else
+      say "warning: could not add the FORWARD rule for $engine_space; containers on the private engine may not reach each other"
+    fi
   fi
 
   # -------------------------------------------------------------------------------------------------
@@ -224,13 +293,16 @@ EOF
   return 1 2>/dev/null || exit 1
 fi
 
-export BERTH_TEST_IMAGE BERTH_TEST_REGISTRY
-# DOCKER_HOST is exported only when the caller had set it: otherwise clients use the default socket.
-if [ -n "${DOCKER_HOST:-}" ]; then export DOCKER_HOST; fi
+export BERTH_TEST_IMAGE BERTH_TEST_REGISTRY BERTH_USER_DOCKER_HOST DOCKER_HOST
+if [ -z "${BERTH_TEST_DOCKER_HOST:-}" ]; then
+  BERTH_TEST_ENGINE_PRIVATE=1
+  export BERTH_TEST_ENGINE_PRIVATE
+fi
 
 # Run directly (not sourced): print what a caller would get.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
+  echo "export DOCKER_HOST=$DOCKER_HOST"
   echo "export BERTH_TEST_IMAGE=$BERTH_TEST_IMAGE"
   echo "export BERTH_TEST_REGISTRY=$BERTH_TEST_REGISTRY"
-  if [ -n "${DOCKER_HOST:-}" ]; then echo "export DOCKER_HOST=$DOCKER_HOST"; fi
+  if [ -n "${BERTH_TEST_ENGINE_PRIVATE:-}" ]; then echo "export BERTH_TEST_ENGINE_PRIVATE=1"; fi
 fi

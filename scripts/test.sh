@@ -3,18 +3,22 @@
 #
 # Steps:
 #   1. scripts/install-tools.sh      tools that are missing (a no-op in seconds when all are present)
-#   2. scripts/docker-env.sh         a Docker engine, the test image, the local registry on 127.0.0.1:5055
+#   2. scripts/docker-env.sh         the PRIVATE test engine (never yours: the tests prune), the test image,
+#                                    the local registry on 127.0.0.1:5055; scripts/canary.sh then puts canary
+#                                    objects on your own engine (if one answers; CI starts one)
 #   3. cargo fmt --check; clippy -D warnings for the server and for the wasm target
 #   4. cargo test -p app -p berth    unit tests and API integration tests against the real engine
 #   5. cargo leptos build            server binary + wasm site (target/debug/berth, target/site)
 #   6. end-to-end                    starts target/debug/berth on port 3000, runs Playwright in end2end/
+#   7. canary check                  the canaries on your engine all still exist (then they are removed)
 #
 # Environment:
 #   BERTH_SKIP_E2E=1    skip steps 5-6's browser part (quick local runs); the default runs everything
 #   BERTH_FAIL_FAST=1   stop at the first failing step (default: run the independent checks anyway and
 #                       report all failures at the end; the browser tests need a successful build)
 #   BERTH_E2E_PORT      port for the end-to-end server (default 3000)
-#   DOCKER_HOST         an engine to use instead of the default socket (see scripts/docker-env.sh)
+#   DOCKER_HOST         your own engine (default: the default socket): the canaries go there, the tests never
+#   BERTH_TEST_DOCKER_HOST  run the tests on this engine instead of the private one (they prune it!)
 #
 # Exit status: 0 when every step passed, 1 otherwise.
 set -euo pipefail
@@ -65,9 +69,9 @@ skip_step() {
 TEST_LOG_DIR=$(mktemp -d)
 count_tests() {
   local passed=0 failed_tests=0 n
-  for n in $(grep -ho 'test result: [a-zA-Z]*\. [0-9]* passed' "$TEST_LOG_DIR"/cargo.log 2>/dev/null | awk '{print $4}'); do
+  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o 'test result: [a-zA-Z]*\. [0-9]* passed' | awk '{print $4}'); do
     passed=$((passed + n)); done
-  for n in $(grep -ho '; [0-9]* failed' "$TEST_LOG_DIR"/cargo.log 2>/dev/null | awk '{print $2}'); do
+  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o '; [0-9]* failed' | awk '{print $2}'); do
     failed_tests=$((failed_tests + n)); done
   for n in $(sed 's/\x1b\[[0-9;]*m//g' "$TEST_LOG_DIR"/e2e.log 2>/dev/null | grep -Eo '^ *[0-9]+ passed' | awk '{print $1}'); do
     passed=$((passed + n)); done
@@ -159,7 +163,11 @@ else
   step_names+=("docker environment"); step_results+=(FAIL); step_secs+=($((SECONDS - start)))
   failed=1; summary; exit 1
 fi
-echo "engine: ${DOCKER_HOST:-unix:///var/run/docker.sock}; BERTH_TEST_IMAGE=$BERTH_TEST_IMAGE; BERTH_TEST_REGISTRY=$BERTH_TEST_REGISTRY"
+echo "test engine: $DOCKER_HOST; BERTH_TEST_IMAGE=$BERTH_TEST_IMAGE; BERTH_TEST_REGISTRY=$BERTH_TEST_REGISTRY"
+
+# Canaries on the contributor's own engine, checked at the very end.
+CANARY_STATE="$TEST_LOG_DIR/canary.state"
+run_step "canary objects on your engine" bash scripts/canary.sh create "$CANARY_STATE" || true
 
 # Static checks and tests. `|| true`: the result is recorded; the summary decides the exit status.
 run_step "cargo fmt --check" cargo fmt --all -- --check || true
@@ -185,6 +193,9 @@ elif run_step "cargo leptos build" cargo leptos build; then
 else
   skip_step "end-to-end (playwright)" "build failed"
 fi
+
+canary_verify() { bash scripts/canary.sh verify "$CANARY_STATE" | tee "$TEST_LOG_DIR/canary.log"; }
+run_step "canary check (your engine untouched)" canary_verify || true
 
 summary
 exit "$failed"

@@ -32,6 +32,9 @@ pub enum AppError {
     /// The request body is larger than the documented limit.
     #[error("{0}")]
     PayloadTooLarge(String),
+    /// Too many requests (failed logins, `--rate-limit`); answered with `Retry-After`.
+    #[error("{0}")]
+    TooManyRequests(String),
     /// A service Berth depends on, other than the daemon (e.g. an image registry), cannot be reached.
     #[error("{0}")]
     ServiceUnavailable(String),
@@ -54,6 +57,7 @@ impl AppError {
             AppError::MethodNotAllowed(_) => 405,
             AppError::Conflict(_) => 409,
             AppError::PayloadTooLarge(_) => 413,
+            AppError::TooManyRequests(_) => 429,
             AppError::ServiceUnavailable(_) => 503,
             AppError::DaemonUnavailable => 503,
             AppError::Internal(_) => 500,

@@ -37,6 +37,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    ui::session::provide_caller();
     ui::mark_hydrated();
     view! {
         <Stylesheet id="leptos" href="/pkg/berth.css"/>
@@ -46,6 +47,7 @@ pub fn App() -> impl IntoView {
                 <a class="brand" href="/">"Berth"</a>
                 <span class="tagline">"Docker, at your berth"</span>
                 <ui::Nav/>
+                <ui::session::UserMenu/>
             </header>
             <main>
                 <Routes fallback=|| view! { <ui::NotFound/> }>
@@ -54,6 +56,10 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("volumes") view=ui::volumes::VolumesPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("networks") view=ui::networks::NetworksPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("system") view=ui::system::SystemPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("login") view=ui::session::LoginPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("users") view=ui::access::UsersPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("tokens") view=ui::access::TokensPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("audit") view=ui::access::AuditPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
         </Router>

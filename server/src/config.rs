@@ -5,10 +5,11 @@ use std::path::PathBuf;
 
 use clap::Parser;
 
+use crate::auth::AuthMode;
+
 /// Command-line flags; each also reads an environment variable.
 #[derive(Debug, Clone, Parser)]
 #[command(
-    name = "berth",
     version,
     about = "Berth: a Docker management console and REST API",
     after_help = "The Docker daemon is found like the docker CLI finds it: DOCKER_HOST (unix://, tcp://, \
@@ -35,9 +36,14 @@ pub struct Config {
     #[arg(long, env = "BUILD_ROOT")]
     pub build_root: Option<PathBuf>,
 
-    /// Allow creating privileged containers.
+    /// Lift the whole container and volume policy: privileged containers, host namespaces, dangerous
+    /// capabilities, devices, security options and binds of host system paths all become possible.
     #[arg(long, env = "BERTH_ALLOW_PRIVILEGED", default_value_t = false)]
     pub allow_privileged: bool,
+
+    /// Directories that every bind mount must stay inside (comma-separated absolute paths, symlinks resolved).
+    #[arg(long, env = "BERTH_BIND_ROOTS", value_delimiter = ',', value_parser = absolute_path)]
+    pub bind_roots: Vec<PathBuf>,
 
     /// Directory holding the console's compiled assets (pkg/, favicon).
     #[arg(long, env = "LEPTOS_SITE_ROOT", default_value = "target/site")]
@@ -46,12 +52,51 @@ pub struct Config {
     /// Log filter, e.g. `info`, `debug`, `berth=debug,tower_http=info`.
     #[arg(long, env = "BERTH_LOG", default_value = "info")]
     pub log_level: String,
+
+    /// Directory holding berth.db (users, tokens, sessions, audit) [default: $XDG_DATA_HOME/berth,
+    /// i.e. ~/.local/share/berth].
+    #[arg(long, env = "BERTH_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// When authentication is on: `auto` (as soon as a user or token exists), `required`, or `off`
+    /// (needs --insecure-no-auth).
+    #[arg(long, env = "BERTH_AUTH", value_enum, default_value_t = AuthMode::Auto)]
+    pub auth: AuthMode,
+
+    /// Serve without credentials even on a non-loopback address, or with --auth off.
+    #[arg(long, env = "BERTH_INSECURE_NO_AUTH", default_value_t = false)]
+    pub insecure_no_auth: bool,
+
+    /// Extra Host names served while bound to loopback (comma-separated; `name` or `name:port`).
+    #[arg(long, env = "BERTH_ALLOWED_HOSTS", value_delimiter = ',')]
+    pub allowed_hosts: Vec<String>,
+
+    /// Requests per second allowed per credential or address (bursts of twice as many); 429 beyond.
+    #[arg(long, env = "BERTH_RATE_LIMIT", value_parser = clap::value_parser!(u32).range(1..))]
+    pub rate_limit: Option<u32>,
+}
+
+/// Parses an absolute path (for `--bind-roots`).
+fn absolute_path(value: &str) -> Result<PathBuf, String> {
+    let trimmed = value.trim();
+    if trimmed.starts_with('/') {
+        Ok(PathBuf::from(trimmed))
+    } else {
+        Err(format!("'{value}' is not an absolute path"))
+    }
 }
 
 impl Config {
     /// The configuration with every default, as for tests.
     pub fn defaults() -> Self {
         Self::parse_from(["berth"])
+    }
+
+    /// The data directory: `--data-dir`, else the default.
+    pub fn data_dir(&self) -> PathBuf {
+        self.data_dir
+            .clone()
+            .unwrap_or_else(crate::store::default_data_dir)
     }
 }
 
@@ -82,6 +127,40 @@ mod tests {
         .expect("flags parse");
         assert_eq!(config.port, 8080);
         assert_eq!(config.cors_origins.len(), 2);
+    }
+
+    #[test]
+    fn access_control_flags_parse() {
+        let config = Config::try_parse_from([
+            "berth",
+            "--data-dir",
+            "/tmp/berth-data",
+            "--auth",
+            "required",
+            "--allowed-hosts",
+            "berth.lan,berth.lan:8080",
+            "--rate-limit",
+            "5",
+        ])
+        .expect("flags parse");
+        assert_eq!(config.data_dir(), std::path::Path::new("/tmp/berth-data"));
+        assert_eq!(config.auth, AuthMode::Required);
+        assert_eq!(config.allowed_hosts.len(), 2);
+        assert_eq!(config.rate_limit, Some(5));
+        assert!(Config::try_parse_from(["berth", "--rate-limit", "0"]).is_err());
+        assert!(Config::try_parse_from(["berth", "--auth", "maybe"]).is_err());
+    }
+
+    #[test]
+    fn bind_roots_are_a_comma_separated_list_of_absolute_paths() {
+        let config = Config::try_parse_from(["berth", "--bind-roots", "/srv/a, /srv/b"])
+            .expect("flags parse");
+        assert_eq!(
+            config.bind_roots,
+            vec![PathBuf::from("/srv/a"), PathBuf::from("/srv/b")]
+        );
+        assert!(Config::defaults().bind_roots.is_empty());
+        assert!(Config::try_parse_from(["berth", "--bind-roots", "srv"]).is_err());
     }
 
     #[test]

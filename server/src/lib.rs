@@ -1,9 +1,13 @@
 //! Berth's server: configuration, the REST API, the console's SSR and server functions, all over one
 //! Docker service.
 
+pub mod auth;
+pub mod cli;
 pub mod config;
 pub mod rest;
 pub mod security;
+pub mod startup;
+pub mod store;
 
 use std::sync::Arc;
 
@@ -29,6 +33,10 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     /// Cross-origin policy.
     pub origins: Arc<security::OriginPolicy>,
+    /// The `Host` names served.
+    pub hosts: Arc<security::HostPolicy>,
+    /// Access control: the database, the permission table and the abuse limits.
+    pub auth: Arc<auth::Auth>,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -38,8 +46,28 @@ impl FromRef<AppState> for LeptosOptions {
 }
 
 impl AppState {
-    /// Builds the state from the configuration; no daemon connection is attempted yet.
+    /// Builds the state from the configuration (opening the database under the data directory); no
+    /// daemon connection is attempted yet. When the database cannot be opened, the failure is logged
+    /// and the state fails closed: authentication is required and no credential exists. The binary
+    /// uses [`startup::prepare`], which refuses to start instead.
     pub fn from_config(config: &Config) -> Self {
+        match store::Store::open(&config.data_dir()) {
+            Ok(store) => Self::with_store(config, store),
+            Err(err) => {
+                tracing::error!(error = %err, "cannot open the database; every request needs credentials");
+                let mut locked = config.clone();
+                locked.auth = auth::AuthMode::Required;
+                let store = store::Store::in_memory().unwrap_or_else(|_| {
+                    // An in-memory SQLite database needs no file system; this cannot fail in practice.
+                    std::process::exit(1)
+                });
+                Self::with_store(&locked, store)
+            }
+        }
+    }
+
+    /// Builds the state over an opened database.
+    pub fn with_store(config: &Config, store: store::Store) -> Self {
         let endpoint = match &config.docker_host {
             Some(host) => DockerEndpoint::Host(host.clone()),
             None => DockerEndpoint::FromEnvironment,
@@ -47,6 +75,9 @@ impl AppState {
         let policy = Policy {
             allow_privileged: config.allow_privileged,
             build_root: config.build_root.clone(),
+            bind_roots: config.bind_roots.clone(),
+            engine_sockets: Vec::new(),
+            engine_data_roots: Vec::new(),
         };
         let leptos_options = LeptosOptions::builder()
             .output_name("berth")
@@ -58,6 +89,17 @@ impl AppState {
             docker: DockerService::new(endpoint, policy),
             leptos_options,
             origins: Arc::new(security::OriginPolicy::new(&config.cors_origins)),
+            hosts: Arc::new(security::HostPolicy::new(
+                config.host,
+                &config.allowed_hosts,
+            )),
+            auth: Arc::new(auth::Auth {
+                store,
+                mode: config.auth,
+                access: auth::access::AccessTable::new(&rest::api_routes()),
+                login_throttle: auth::limits::LoginThrottle::default(),
+                rate_limiter: config.rate_limit.map(auth::limits::RateLimiter::new),
+            }),
         }
     }
 }
@@ -75,11 +117,27 @@ pub fn router(state: AppState) -> Router {
             move || provide_context(docker.clone()),
             move || app::shell(leptos_options.clone()),
         )
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::authorize,
+        ))
         .fallback(fallback)
         .method_not_allowed_fallback(rest::method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            auth::authenticate,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             security::guard_origin,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::check_host,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::audit,
         ))
         .layer(state.origins.cors_layer())
         .layer(axum::middleware::from_fn(security::preflight_no_content))

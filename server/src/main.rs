@@ -1,28 +1,44 @@
-//! The `berth` binary: parse the configuration, serve, shut down gracefully.
+//! The `berth` binary: parse the command line, then serve or manage credentials.
 
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
-use berth::{AppState, Config, router};
+use berth::cli::{Cli, Command, run_token, run_user};
+use berth::{Config, router, startup};
 
 #[tokio::main]
 async fn main() {
-    let config = Config::parse();
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(config)) => serve(*config).await,
+        Some(Command::User { action }) => run_user(action, &mut std::io::stdout()),
+        Some(Command::Token { action }) => run_token(action, &mut std::io::stdout()),
+    };
+    if let Err(message) = outcome {
+        eprintln!("error: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_new(&config.log_level).unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
 
-    let state = AppState::from_config(&config);
-    let address = std::net::SocketAddr::new(config.host, config.port);
-    let listener = match tokio::net::TcpListener::bind(address).await {
-        Ok(listener) => listener,
+    let state = match startup::prepare(&config) {
+        Ok(state) => state,
         Err(err) => {
-            tracing::error!(%address, error = %err, "cannot listen");
-            std::process::exit(1);
+            eprintln!("error: {}", err.message);
+            std::process::exit(err.exit_code);
         }
     };
+    let address = std::net::SocketAddr::new(config.host, config.port);
+    let listener = tokio::net::TcpListener::bind(address)
+        .await
+        .map_err(|err| format!("cannot listen on {address}: {err}"))?;
     match state.docker.client().await {
         Ok(_) => {
             tracing::info!(docker_host = %state.docker.docker_host(), "connected to the Docker daemon")
@@ -32,14 +48,22 @@ async fn main() {
             "Docker daemon unreachable; serving anyway and retrying on each request"
         ),
     }
-    tracing::info!("Berth listening on http://{address}");
-    let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
-    if let Err(err) = served {
-        tracing::error!(error = %err, "server error");
-        std::process::exit(1);
+    match state.auth.enabled() {
+        Ok(true) => tracing::info!(data_dir = %config.data_dir().display(), "authentication is on"),
+        _ => tracing::warn!(
+            data_dir = %config.data_dir().display(),
+            "authentication is off: no user or token exists (create one with `berth user add`)"
+        ),
     }
+    let address = listener.local_addr().unwrap_or(address);
+    tracing::info!("Berth listening on http://{address}");
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await
+    .map_err(|err| format!("server error: {err}"))
 }
 
 async fn shutdown_signal() {

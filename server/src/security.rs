@@ -1,8 +1,11 @@
-//! Browser-facing protections: CORS for the configured origins, and refusal of state-changing
-//! requests from foreign origins (so a web page cannot drive a local Berth with a form post).
+//! Browser-facing protections: the `Host` check against DNS rebinding, CORS for the configured
+//! origins, and refusal of state-changing requests from foreign origins (so a web page cannot drive a
+//! local Berth with a form post).
+
+use std::net::IpAddr;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -32,7 +35,8 @@ impl OriginPolicy {
         }
     }
 
-    /// Whether `origin` is allowed, given the request's own `Host`.
+    /// Whether `origin` is allowed, given the request's own `Host` when it is one Berth trusts as its
+    /// own name (see [`HostPolicy::is_own_host`]).
     pub fn allows(&self, origin: &str, host: Option<&str>) -> bool {
         let origin = origin.trim_end_matches('/');
         if self.any || self.allowed.iter().any(|o| o.eq_ignore_ascii_case(origin)) {
@@ -66,7 +70,13 @@ impl OriginPolicy {
                 Method::DELETE,
                 Method::OPTIONS,
             ])
-            .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, header::ACCEPT])
+            .allow_headers([
+                header::CONTENT_TYPE,
+                header::AUTHORIZATION,
+                header::ACCEPT,
+                HeaderName::from_static(crate::auth::API_KEY_HEADER),
+                HeaderName::from_static(crate::auth::CSRF_HEADER),
+            ])
     }
 }
 
@@ -83,6 +93,88 @@ pub async fn preflight_no_content(request: Request, next: Next) -> Response {
     response
 }
 
+/// Which `Host` names Berth answers to: while bound to a loopback address only `localhost`,
+/// `127.0.0.1`, `[::1]` (any port) and `--allowed-hosts`, so that a DNS-rebinding page (whose name
+/// resolves to 127.0.0.1) is refused.
+#[derive(Debug, Clone, Default)]
+pub struct HostPolicy {
+    loopback_bind: bool,
+    allowed: Vec<String>,
+}
+
+/// The host names of the loopback interface.
+const LOOPBACK_NAMES: [&str; 3] = ["localhost", "127.0.0.1", "::1"];
+
+/// Splits `name:port`, `[v6]:port`, `[v6]` or `name` into the lower-cased name and the port.
+fn split_host(host: &str) -> (String, Option<&str>) {
+    let host = host.trim();
+    if let Some(rest) = host.strip_prefix('[')
+        && let Some((name, after)) = rest.split_once(']')
+    {
+        return (name.to_ascii_lowercase(), after.strip_prefix(':'));
+    }
+    match host.rsplit_once(':') {
+        Some((name, port)) if !name.contains(':') => (name.to_ascii_lowercase(), Some(port)),
+        _ => (host.to_ascii_lowercase(), None),
+    }
+}
+
+impl HostPolicy {
+    /// From the bind address and `--allowed-hosts` (`name` or `name:port` entries).
+    pub fn new(bind: IpAddr, allowed_hosts: &[String]) -> Self {
+        Self {
+            loopback_bind: bind.is_loopback(),
+            allowed: allowed_hosts
+                .iter()
+                .map(|h| h.trim().to_ascii_lowercase())
+                .filter(|h| !h.is_empty())
+                .collect(),
+        }
+    }
+
+    fn is_listed(&self, host: &str) -> bool {
+        let (name, _) = split_host(host);
+        LOOPBACK_NAMES.contains(&name.as_str())
+            || self.allowed.iter().any(|allowed| {
+                allowed == &host.trim().to_ascii_lowercase() || split_host(allowed).0 == name
+            })
+    }
+
+    /// Whether a request with this `Host` is served (always, when not bound to loopback).
+    pub fn accepts(&self, host: Option<&str>) -> bool {
+        !self.loopback_bind || host.is_some_and(|host| self.is_listed(host))
+    }
+
+    /// Whether `host` may stand for Berth's own origin: a listed name, or, when bound to a public
+    /// address, an IP literal (a DNS name must be in `--allowed-hosts`, so a rebinding name is not
+    /// trusted merely because it is in the `Host` header).
+    pub fn is_own_host(&self, host: &str) -> bool {
+        self.is_listed(host)
+            || (!self.loopback_bind && split_host(host).0.parse::<IpAddr>().is_ok())
+    }
+}
+
+fn request_host(request: &Request) -> Option<&str> {
+    request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .or_else(|| request.uri().authority().map(|a| a.as_str()))
+}
+
+/// Refuses (403) requests whose `Host` Berth does not answer to while bound to loopback.
+pub async fn check_host(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let host = request_host(&request);
+    if !state.hosts.accepts(host) {
+        let shown = host.unwrap_or("");
+        return ApiError(AppError::Forbidden(format!(
+            "Host '{shown}' is not allowed; add it to --allowed-hosts to serve it"
+        )))
+        .into_response();
+    }
+    next.run(request).await
+}
+
 /// Refuses POST/PUT/PATCH/DELETE whose `Origin` is neither Berth's own nor allowed.
 pub async fn guard_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let changes_state = matches!(
@@ -91,11 +183,8 @@ pub async fn guard_origin(State(state): State<AppState>, request: Request, next:
     );
     if changes_state && let Some(origin) = request.headers().get(header::ORIGIN) {
         let origin = origin.to_str().unwrap_or("");
-        let host = request
-            .headers()
-            .get(header::HOST)
-            .and_then(|h| h.to_str().ok());
-        if !state.origins.allows(origin, host) {
+        let own_host = request_host(&request).filter(|host| state.hosts.is_own_host(host));
+        if !state.origins.allows(origin, own_host) {
             return ApiError(AppError::Forbidden(format!(
                 "Origin '{origin}' is not allowed to make changes on this server"
             )))
@@ -107,7 +196,39 @@ pub async fn guard_origin(State(state): State<AppState>, request: Request, next:
 
 #[cfg(test)]
 mod tests {
-    use super::OriginPolicy;
+    use super::{HostPolicy, OriginPolicy};
+
+    #[test]
+    fn a_loopback_bind_answers_only_loopback_names_and_listed_hosts() {
+        let hosts = HostPolicy::new("127.0.0.1".parse().expect("ip"), &["berth.lan".into()]);
+        for host in [
+            "localhost",
+            "127.0.0.1:5000",
+            "[::1]:8080",
+            "[::1]",
+            "LOCALHOST:1",
+            "berth.lan:5000",
+        ] {
+            assert!(hosts.accepts(Some(host)), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:5000",
+            "127.0.0.1.evil.example",
+            "",
+        ] {
+            assert!(!hosts.accepts(Some(host)), "{host}");
+        }
+        assert!(!hosts.accepts(None));
+    }
+
+    #[test]
+    fn a_public_bind_answers_any_host_but_trusts_only_ips_and_listed_names_as_its_own() {
+        let hosts = HostPolicy::new("0.0.0.0".parse().expect("ip"), &[]);
+        assert!(hosts.accepts(Some("rebind.example")));
+        assert!(hosts.is_own_host("192.168.1.5:5000"));
+        assert!(!hosts.is_own_host("rebind.example:5000"));
+    }
 
     #[test]
     fn own_origin_is_always_allowed() {

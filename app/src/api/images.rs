@@ -8,21 +8,19 @@ use crate::error::AppError;
 use crate::model::images::{ImageSummary, PruneImagesResult, RemoveImageResult};
 
 /// Lists the top-level images, like `docker images`.
-#[server(prefix = "/rpc", endpoint = "images/list")]
+#[server(prefix = "/rpc", endpoint = "images/list", client = crate::api::client::CsrfClient)]
 pub async fn list_images() -> Result<Vec<ImageSummary>, AppError> {
-    super::docker_service()?.list_images(false).await
+    super::with_docker(|docker| async move { docker.list_images(false).await }).await
 }
 
 /// Removes an image without force: an image a container uses is a 409 naming the container.
-#[server(prefix = "/rpc", endpoint = "images/remove")]
+#[server(prefix = "/rpc", endpoint = "images/remove", client = crate::api::client::CsrfClient)]
 pub async fn remove_image(id: String) -> Result<RemoveImageResult, AppError> {
-    super::docker_service()?
-        .remove_image(&id, false, false)
-        .await
+    super::with_docker(|docker| async move { docker.remove_image(&id, false, false).await }).await
 }
 
 /// Removes dangling images (`docker image prune`).
-#[server(prefix = "/rpc", endpoint = "images/prune")]
+#[server(prefix = "/rpc", endpoint = "images/prune", client = crate::api::client::CsrfClient)]
 pub async fn prune_images() -> Result<PruneImagesResult, AppError> {
-    super::docker_service()?.prune_images(true).await
+    super::with_docker(|docker| async move { docker.prune_images(true).await }).await
 }

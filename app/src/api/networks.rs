@@ -8,13 +8,13 @@ use crate::error::AppError;
 use crate::model::networks::{NetworkResult, NetworkSummary};
 
 /// Lists networks with their container counts, sorted by name.
-#[server(prefix = "/rpc", endpoint = "networks/list")]
+#[server(prefix = "/rpc", endpoint = "networks/list", client = crate::api::client::CsrfClient)]
 pub async fn list_networks() -> Result<Vec<NetworkSummary>, AppError> {
-    super::docker_service()?.list_networks().await
+    super::with_docker(|docker| async move { docker.list_networks().await }).await
 }
 
 /// Removes a network by id or name (predefined networks are refused, networks in use are a 409).
-#[server(prefix = "/rpc", endpoint = "networks/remove")]
+#[server(prefix = "/rpc", endpoint = "networks/remove", client = crate::api::client::CsrfClient)]
 pub async fn remove_network(id: String) -> Result<NetworkResult, AppError> {
-    super::docker_service()?.remove_network(&id).await
+    super::with_docker(|docker| async move { docker.remove_network(&id).await }).await
 }

@@ -8,13 +8,13 @@ use serde_json::Value;
 use crate::error::AppError;
 
 /// `docker version`, as `GET /api/system/version` reports it.
-#[server(prefix = "/rpc", endpoint = "system/version")]
+#[server(prefix = "/rpc", endpoint = "system/version", client = crate::api::client::CsrfClient)]
 pub async fn system_version() -> Result<Value, AppError> {
-    super::docker_service()?.version().await
+    super::with_docker(|docker| async move { docker.version().await }).await
 }
 
 /// Containers by state, images, volumes, networks and disk use, as `GET /api/system/stats` reports them.
-#[server(prefix = "/rpc", endpoint = "system/statistics")]
+#[server(prefix = "/rpc", endpoint = "system/statistics", client = crate::api::client::CsrfClient)]
 pub async fn system_statistics() -> Result<Value, AppError> {
-    super::docker_service()?.statistics().await
+    super::with_docker(|docker| async move { docker.statistics().await }).await
 }

@@ -8,25 +8,28 @@ use crate::error::AppError;
 use crate::model::volumes::{VolumeResult, VolumeSummary};
 
 /// Lists volumes, sorted by name.
-#[server(prefix = "/rpc", endpoint = "volumes/list")]
+#[server(prefix = "/rpc", endpoint = "volumes/list", client = crate::api::client::CsrfClient)]
 pub async fn list_volumes() -> Result<Vec<VolumeSummary>, AppError> {
-    super::docker_service()?.list_volumes().await
+    super::with_docker(|docker| async move { docker.list_volumes().await }).await
 }
 
 /// Creates a local volume; a blank `name` lets the daemon generate one.
-#[server(prefix = "/rpc", endpoint = "volumes/create")]
+#[server(prefix = "/rpc", endpoint = "volumes/create", client = crate::api::client::CsrfClient)]
 pub async fn create_volume(name: String) -> Result<VolumeResult, AppError> {
     let name = name.trim();
-    super::docker_service()?
-        .create_volume(crate::model::volumes::CreateVolumeRequest {
-            name: (!name.is_empty()).then(|| name.to_string()),
-            ..Default::default()
-        })
-        .await
+    super::with_docker(|docker| async move {
+        docker
+            .create_volume(crate::model::volumes::CreateVolumeRequest {
+                name: (!name.is_empty()).then(|| name.to_string()),
+                ..Default::default()
+            })
+            .await
+    })
+    .await
 }
 
 /// Removes a volume without force: a volume in use is a 409 naming the containers.
-#[server(prefix = "/rpc", endpoint = "volumes/remove")]
+#[server(prefix = "/rpc", endpoint = "volumes/remove", client = crate::api::client::CsrfClient)]
 pub async fn remove_volume(name: String) -> Result<VolumeResult, AppError> {
-    super::docker_service()?.remove_volume(&name, false).await
+    super::with_docker(|docker| async move { docker.remove_volume(&name, false).await }).await
 }

@@ -9,7 +9,7 @@ use futures_util::{Stream, StreamExt};
 use super::streams::Tracked;
 use super::{DockerService, unix_to_rfc3339};
 use crate::error::AppError;
-use crate::model::live::DockerEvent;
+use crate::model::events::DockerEvent;
 
 /// The object kinds `GET /api/events?type=` accepts.
 pub const EVENT_TYPES: [&str; 5] = ["container", "image", "volume", "network", "daemon"];

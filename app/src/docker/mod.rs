@@ -8,13 +8,14 @@ pub mod events;
 pub mod exec;
 pub mod images;
 pub mod networks;
+pub mod policy;
 mod raw;
 pub mod streams;
 pub mod system;
 pub mod volumes;
 pub use containers::LogTail;
 pub use containers::logs::{LogFilter, LogRequest};
-mod time;
+pub mod time;
 
 use std::sync::Arc;
 
@@ -34,14 +35,7 @@ pub enum DockerEndpoint {
     Host(String),
 }
 
-/// Server-side policy for what clients may ask of the daemon.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Policy {
-    /// Whether `privileged: true` containers may be created.
-    pub allow_privileged: bool,
-    /// When set, image builds from a server path must stay inside this directory (after resolving symlinks).
-    pub build_root: Option<std::path::PathBuf>,
-}
+pub use policy::Policy;
 
 /// The bollard-backed Docker service, shared by REST and server functions.
 ///
@@ -53,17 +47,31 @@ pub struct DockerService {
     policy: Policy,
     client: Arc<RwLock<Option<Docker>>>,
     streams: streams::StreamCounter,
+    data_root: Arc<RwLock<Option<std::path::PathBuf>>>,
 }
 
 impl DockerService {
-    /// Makes a service for the given endpoint; no connection is attempted yet.
+    /// Makes a service for the given endpoint; no connection is attempted yet. The endpoint's Unix socket
+    /// joins the policy's engine sockets, so that no bind mount can reach it.
     pub fn new(endpoint: DockerEndpoint, policy: Policy) -> Self {
-        Self {
+        let mut service = Self {
             endpoint,
             policy,
             client: Arc::new(RwLock::new(None)),
             streams: streams::StreamCounter::default(),
+            data_root: Arc::new(RwLock::new(None)),
+        };
+        if let Some(socket) = service
+            .docker_host()
+            .strip_prefix("unix://")
+            .filter(|socket| !socket.is_empty())
+        {
+            service
+                .policy
+                .engine_sockets
+                .push(std::path::PathBuf::from(socket));
         }
+        service
     }
 
     /// The policy this service enforces.
@@ -79,6 +87,32 @@ impl DockerService {
     /// The counter every open daemon stream is tracked by.
     pub(crate) fn stream_counter(&self) -> &streams::StreamCounter {
         &self.streams
+    }
+
+    /// The policy with what only the daemon knows added: its data root (asked once, then remembered until
+    /// the daemon goes away). With `--allow-privileged` the daemon is not asked.
+    pub async fn policy_with_engine_paths(&self) -> Result<Policy, AppError> {
+        let mut policy = self.policy.clone();
+        if policy.allow_privileged {
+            return Ok(policy);
+        }
+        let known = self.data_root.read().await.clone();
+        let data_root = match known {
+            Some(root) => root,
+            None => {
+                let info = match self.client().await?.info().await {
+                    Ok(info) => info,
+                    Err(err) => return Err(self.fail(err, "The Docker daemon").await),
+                };
+                let root = std::path::PathBuf::from(info.docker_root_dir.unwrap_or_default());
+                *self.data_root.write().await = Some(root.clone());
+                root
+            }
+        };
+        if data_root.is_absolute() {
+            policy.engine_data_roots.push(data_root);
+        }
+        Ok(policy)
     }
 
     /// A connected client with a negotiated API version, or [`AppError::DaemonUnavailable`].
@@ -105,6 +139,7 @@ impl DockerService {
     /// Forgets the negotiated client so that the next call negotiates again (after a daemon restart).
     pub(crate) async fn reset(&self) {
         *self.client.write().await = None;
+        *self.data_root.write().await = None;
     }
 
     /// Maps a bollard error, dropping the cached client when the daemon went away.

@@ -684,6 +684,8 @@ impl DockerService {
         };
         let network = self.inspect_network_raw(id).await?;
         let name = network.name.clone().unwrap_or_default();
+        self.policy()
+            .check_network_attach(&name, network.driver.as_deref())?;
         let network_id = network.id.clone().unwrap_or_default();
         let subnets: Vec<Cidr> = network
             .ipam

@@ -342,8 +342,16 @@ impl DockerService {
         }
         if let Some(options) = &request.options {
             validate_keys(options, "options")?;
+            self.policy()
+                .check_volume_options(options.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
         }
         let client = self.client().await?;
+        if let Some(options) = &request.options {
+            // Judged again with the engine's data root, which only the daemon knows.
+            self.policy_with_engine_paths()
+                .await?
+                .check_volume_options(options.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
+        }
         if let Some(name) = &request.name {
             match client.inspect_volume(name).await {
                 Ok(existing) => return existing_volume(existing, &request),

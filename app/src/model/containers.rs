@@ -273,6 +273,23 @@ pub struct CreateContainerRequest {
     pub init: Option<bool>,
     /// Healthcheck in docker-py's shape: `{"test": [...], "interval": ns, ...}`.
     pub healthcheck: Option<Value>,
+    /// docker-py's mounts: `[{"Type": "bind" | "volume" | "tmpfs", "Source", "Target", "ReadOnly"}]`
+    /// (lower-case keys `type`, `source`, `target`, `read_only` too). Bind sources are judged by the policy.
+    pub mounts: Option<Value>,
+    /// Host devices: `["/dev/x:/dev/x:rwm"]` (refused by the policy unless the server allows it).
+    pub devices: Option<Vec<String>>,
+    /// Security options, e.g. `["seccomp=unconfined"]` (refused by the policy unless the server allows it).
+    pub security_opt: Option<Vec<String>>,
+    /// Namespaced kernel parameters: `{"net.ipv4.ip_forward": "1"}`.
+    pub sysctls: Option<Value>,
+    /// PID namespace: `host` or `container:<id>`.
+    pub pid_mode: Option<String>,
+    /// IPC namespace: `none`, `private`, `shareable`, `host` or `container:<id>`.
+    pub ipc_mode: Option<String>,
+    /// UTS namespace: `host`.
+    pub uts_mode: Option<String>,
+    /// User namespace: `host`.
+    pub userns_mode: Option<String>,
 }
 
 /// Optional body of `POST /api/containers/{id}/stop` and `/restart`.

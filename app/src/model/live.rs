@@ -1,28 +1,7 @@
-//! Types of the live routes: Docker events, streamed log lines, pull and build progress, exec.
-
-use std::collections::BTreeMap;
+//! Types of the live routes: streamed log lines, pull and build progress, exec (Docker events are in
+//! [`crate::model::events`]).
 
 use serde::{Deserialize, Serialize};
-
-/// One Docker event, as `GET /api/events` sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DockerEvent {
-    /// The object kind: `container`, `image`, `volume`, `network`, `daemon`, ...
-    #[serde(rename = "type")]
-    pub kind: String,
-    /// What happened: `create`, `start`, `die`, `pull`, `destroy`, ...
-    pub action: String,
-    /// The object's full id (for volumes, its name; for images, the reference).
-    pub id: String,
-    /// The object's name, when the daemon gives one (else the id).
-    pub name: String,
-    /// When it happened, RFC 3339 UTC.
-    pub time: String,
-    /// When it happened, in nanoseconds since the Unix epoch.
-    pub time_nano: i64,
-    /// The daemon's attributes of the event (labels, image, exit code, ...).
-    pub attributes: BTreeMap<String, String>,
-}
 
 /// One line of a container's log, as a log stream sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,8 @@
 //! Serde types shared by the Docker layer, the REST API and the console (WASM-safe).
 
+pub mod auth;
 pub mod containers;
+pub mod events;
 pub mod images;
 pub mod live;
 pub mod networks;

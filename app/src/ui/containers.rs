@@ -1,9 +1,13 @@
-//! The containers page: a server-rendered table with start and stop buttons.
+//! The containers page: a server-rendered table with start and stop buttons that follows Docker's
+//! container events (a change made with the docker CLI shows without a reload or polling).
 
 use leptos::prelude::*;
 
+use super::live::{CONTAINER_LIST_EVENTS, use_docker_events};
+use super::session::{allows, caller_role};
 use super::{DataTable, ErrorBanner};
 use crate::api::containers::{StartContainer, StopContainer, list_containers};
+use crate::model::auth::Role;
 use crate::model::containers::{ContainerSummary, PortMap};
 
 /// Formats ports like `docker ps`: `0.0.0.0:8080->80/tcp, 53/udp`.
@@ -34,6 +38,7 @@ pub fn ContainersPage() -> impl IntoView {
     let start = ServerAction::<StartContainer>::new();
     let stop = ServerAction::<StopContainer>::new();
     let refresh = RwSignal::new(0_u32);
+    let container_event = use_docker_events(CONTAINER_LIST_EVENTS);
     let containers = Resource::new(
         move || {
             (
@@ -41,6 +46,7 @@ pub fn ContainersPage() -> impl IntoView {
                 start.version().get(),
                 stop.version().get(),
                 refresh.get(),
+                container_event.get().map(|event| event.time_nano),
             )
         },
         |(all, ..)| list_containers(all),
@@ -75,8 +81,9 @@ pub fn ContainersPage() -> impl IntoView {
             {move || action_error().map(|error| view! { <ErrorBanner error/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading containers…"</p> }>
                 {move || Suspend::new(async move {
+                    let may_operate = allows(caller_role().await, Role::Operator);
                     match containers.await {
-                        Ok(list) => view! { <ContainersTable list start stop/> }.into_any(),
+                        Ok(list) => view! { <ContainersTable list start stop may_operate/> }.into_any(),
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
                 })}
@@ -90,6 +97,7 @@ fn ContainersTable(
     list: Vec<ContainerSummary>,
     start: ServerAction<StartContainer>,
     stop: ServerAction<StopContainer>,
+    may_operate: bool,
 ) -> impl IntoView {
     let rows = list
         .into_iter()
@@ -109,20 +117,24 @@ fn ContainersTable(
                     <td class="ports">{ports}</td>
                     <td class="created">{container.created}</td>
                     <td class="actions">
-                        <button
-                            class="start"
-                            disabled=running
-                            on:click=move |_| { start.dispatch(StartContainer { id: for_start.clone() }); }
-                        >
-                            "Start"
-                        </button>
-                        <button
-                            class="stop"
-                            disabled=!running
-                            on:click=move |_| { stop.dispatch(StopContainer { id: for_stop.clone() }); }
-                        >
-                            "Stop"
-                        </button>
+                        {may_operate.then(|| view! {
+                            <button
+                                class="start"
+                                aria-label=format!("Start {for_start}")
+                                disabled=running
+                                on:click=move |_| { start.dispatch(StartContainer { id: for_start.clone() }); }
+                            >
+                                "Start"
+                            </button>
+                            <button
+                                class="stop"
+                                aria-label=format!("Stop {for_stop}")
+                                disabled=!running
+                                on:click=move |_| { stop.dispatch(StopContainer { id: for_stop.clone() }); }
+                            >
+                                "Stop"
+                            </button>
+                        })}
                     </td>
                 </tr>
             }

@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
+use super::session::{IfAllowed, allows, caller_role};
 use super::{DataTable, ErrorBanner};
 use crate::api::images::{PruneImages, RemoveImage, list_images};
+use crate::model::auth::Role;
 use crate::model::images::ImageSummary;
 
 /// The images page.
@@ -30,6 +32,7 @@ pub fn ImagesPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <h1>"Images"</h1>
+                <IfAllowed needed=Role::Admin>
                 <button
                     id="prune-images"
                     disabled=move || prune.pending().get()
@@ -37,6 +40,7 @@ pub fn ImagesPage() -> impl IntoView {
                 >
                     "Prune dangling"
                 </button>
+                </IfAllowed>
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
                     "Refresh"
                 </button>
@@ -55,8 +59,9 @@ pub fn ImagesPage() -> impl IntoView {
             {move || action_error().map(|error| view! { <ErrorBanner error/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading images…"</p> }>
                 {move || Suspend::new(async move {
+                    let may_remove = allows(caller_role().await, Role::Admin);
                     match images.await {
-                        Ok(list) => view! { <ImagesTable list remove/> }.into_any(),
+                        Ok(list) => view! { <ImagesTable list remove may_remove/> }.into_any(),
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
                 })}
@@ -66,7 +71,11 @@ pub fn ImagesPage() -> impl IntoView {
 }
 
 #[component]
-fn ImagesTable(list: Vec<ImageSummary>, remove: ServerAction<RemoveImage>) -> impl IntoView {
+fn ImagesTable(
+    list: Vec<ImageSummary>,
+    remove: ServerAction<RemoveImage>,
+    may_remove: bool,
+) -> impl IntoView {
     let rows = list
         .into_iter()
         .map(|image| {
@@ -83,12 +92,14 @@ fn ImagesTable(list: Vec<ImageSummary>, remove: ServerAction<RemoveImage>) -> im
                     <td class="size" title=format!("{} bytes", image.size_bytes)>{image.size}</td>
                     <td class="created">{image.created}</td>
                     <td class="actions">
-                        <button
-                            class="remove"
-                            on:click=move |_| { remove.dispatch(RemoveImage { id: for_remove.clone() }); }
-                        >
-                            "Remove"
-                        </button>
+                        {may_remove.then(|| view! {
+                            <button
+                                class="remove"
+                                on:click=move |_| { remove.dispatch(RemoveImage { id: for_remove.clone() }); }
+                            >
+                                "Remove"
+                            </button>
+                        })}
                     </td>
                 </tr>
             }

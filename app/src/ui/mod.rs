@@ -1,8 +1,12 @@
 //! The console's components, one module per resource.
 
+pub mod access;
 pub mod containers;
 pub mod images;
+pub mod live;
 pub mod networks;
+pub mod rest;
+pub mod session;
 pub mod system;
 pub mod volumes;
 
@@ -93,6 +97,63 @@ pub fn ErrorBanner(
             " "
             <span class="banner-message">{error.to_string()}</span>
         </div>
+    }
+}
+
+/// A confirmation for a destructive action: open while `target` holds the object, it names what will be
+/// destroyed, and its confirming button carries the action's name; Cancel or `Esc` closes it.
+#[component]
+pub fn ConfirmDialog<T, D>(
+    /// The object the action would destroy; `None` keeps the dialog closed.
+    target: RwSignal<Option<T>>,
+    /// The dialog's title.
+    title: &'static str,
+    /// The sentence naming what is destroyed.
+    describe: D,
+    /// The confirming button's text (the action's name).
+    confirm: &'static str,
+    /// Runs with the object once confirmed.
+    on_confirm: Callback<T>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    D: Fn(&T) -> String + Send + Sync + 'static,
+{
+    move || {
+        target.get().map(|item| {
+            let text = describe(&item);
+            view! {
+                <div class="dialog-backdrop">
+                    <div
+                        class="dialog"
+                        role="dialog"
+                        aria-modal="true"
+                        aria-labelledby="dialog-title"
+                        on:keydown=move |ev| {
+                            if ev.key() == "Escape" {
+                                target.set(None);
+                            }
+                        }
+                    >
+                        <h2 id="dialog-title">{title}</h2>
+                        <p>{text}</p>
+                        <div class="dialog-actions">
+                            <button class="cancel" on:click=move |_| target.set(None)>"Cancel"</button>
+                            <button
+                                class="danger"
+                                autofocus=true
+                                on:click=move |_| {
+                                    target.set(None);
+                                    on_confirm.run(item.clone());
+                                }
+                            >
+                                {confirm}
+                            </button>
+                        </div>
+                    </div>
+                </div>
+            }
+        })
     }
 }
 

@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
+use super::session::{allows, caller_role};
 use super::{DataTable, ErrorBanner};
 use crate::api::networks::{RemoveNetwork, list_networks};
+use crate::model::auth::Role;
 use crate::model::networks::NetworkSummary;
 
 /// The networks page.
@@ -30,8 +32,9 @@ pub fn NetworksPage() -> impl IntoView {
             {move || action_error().map(|error| view! { <ErrorBanner error/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading networks…"</p> }>
                 {move || Suspend::new(async move {
+                    let may_remove = allows(caller_role().await, Role::Admin);
                     match networks.await {
-                        Ok(list) => view! { <NetworksTable list remove/> }.into_any(),
+                        Ok(list) => view! { <NetworksTable list remove may_remove/> }.into_any(),
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
                 })}
@@ -41,7 +44,11 @@ pub fn NetworksPage() -> impl IntoView {
 }
 
 #[component]
-fn NetworksTable(list: Vec<NetworkSummary>, remove: ServerAction<RemoveNetwork>) -> impl IntoView {
+fn NetworksTable(
+    list: Vec<NetworkSummary>,
+    remove: ServerAction<RemoveNetwork>,
+    may_remove: bool,
+) -> impl IntoView {
     let rows = list
         .into_iter()
         .map(|network| {
@@ -57,6 +64,8 @@ fn NetworksTable(list: Vec<NetworkSummary>, remove: ServerAction<RemoveNetwork>)
             let for_remove = network.id.clone();
             let action = if network.predefined {
                 view! { <span class="muted">"predefined"</span> }.into_any()
+            } else if !may_remove {
+                ().into_any()
             } else {
                 view! {
                     <button

@@ -3,8 +3,10 @@
 use leptos::html::Input;
 use leptos::prelude::*;
 
+use super::session::{IfAllowed, allows, caller_role};
 use super::{DataTable, ErrorBanner};
 use crate::api::volumes::{CreateVolume, RemoveVolume, list_volumes};
+use crate::model::auth::Role;
 use crate::model::volumes::VolumeSummary;
 
 /// The volumes page.
@@ -46,6 +48,7 @@ pub fn VolumesPage() -> impl IntoView {
         <section class="page">
             <div class="page-head">
                 <h1>"Volumes"</h1>
+                <IfAllowed needed=Role::Admin>
                 <ActionForm action=create attr:id="create-volume" attr:class="inline-form">
                     <input
                         type="text"
@@ -56,6 +59,7 @@ pub fn VolumesPage() -> impl IntoView {
                     />
                     <button type="submit" disabled=move || create.pending().get()>"Create"</button>
                 </ActionForm>
+                </IfAllowed>
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
                     "Refresh"
                 </button>
@@ -64,8 +68,9 @@ pub fn VolumesPage() -> impl IntoView {
             {move || action_error().map(|error| view! { <ErrorBanner error/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading volumes…"</p> }>
                 {move || Suspend::new(async move {
+                    let may_remove = allows(caller_role().await, Role::Admin);
                     match volumes.await {
-                        Ok(list) => view! { <VolumesTable list remove/> }.into_any(),
+                        Ok(list) => view! { <VolumesTable list remove may_remove/> }.into_any(),
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
                 })}
@@ -75,7 +80,11 @@ pub fn VolumesPage() -> impl IntoView {
 }
 
 #[component]
-fn VolumesTable(list: Vec<VolumeSummary>, remove: ServerAction<RemoveVolume>) -> impl IntoView {
+fn VolumesTable(
+    list: Vec<VolumeSummary>,
+    remove: ServerAction<RemoveVolume>,
+    may_remove: bool,
+) -> impl IntoView {
     let rows = list
         .into_iter()
         .map(|volume| {
@@ -87,12 +96,14 @@ fn VolumesTable(list: Vec<VolumeSummary>, remove: ServerAction<RemoveVolume>) ->
                     <td class="mountpoint"><code>{volume.mountpoint}</code></td>
                     <td class="created">{volume.created}</td>
                     <td class="actions">
-                        <button
-                            class="remove"
-                            on:click=move |_| { remove.dispatch(RemoveVolume { name: for_remove.clone() }); }
-                        >
-                            "Remove"
-                        </button>
+                        {may_remove.then(|| view! {
+                            <button
+                                class="remove"
+                                on:click=move |_| { remove.dispatch(RemoveVolume { name: for_remove.clone() }); }
+                            >
+                                "Remove"
+                            </button>
+                        })}
                     </td>
                 </tr>
             }

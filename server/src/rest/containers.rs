@@ -1,5 +1,8 @@
 //! `/api/containers` routes.
 
+use std::collections::BTreeMap;
+
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{Method, header};
@@ -14,9 +17,12 @@ use super::envelope::{
 };
 use super::sse::json_stream;
 use crate::AppState;
+use crate::auth::Identity;
+use crate::auth::access::Access;
 use app::docker::{LogFilter, LogRequest, LogTail, parse_time_parameter};
 use app::error::AppError;
 use app::model::containers::{CreateContainerRequest, KillRequest, RenameRequest, StopRequest};
+use serde_json::Value;
 
 /// The container routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -26,91 +32,109 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/containers",
             "List containers (?all=true includes stopped ones)",
             get(list_containers),
-        ),
+        )
+        .requires(Access::viewer("list", "list containers")),
         ApiRoute::new(
             Method::POST,
             "/api/containers",
             "Create a container",
             post(create_container),
-        ),
+        )
+        .requires(Access::admin("create", "create containers")),
         ApiRoute::new(
             Method::GET,
             "/api/containers/{id}",
             "Get container details",
             get(container_details),
-        ),
+        )
+        .requires(Access::viewer("details", "read container details")),
         ApiRoute::new(
             Method::GET,
             "/api/containers/{id}/inspect",
             "Get Docker's raw inspect document",
             get(inspect_container),
-        ),
+        )
+        .requires(Access::admin(
+            "inspect",
+            "read raw container inspect documents",
+        )),
         ApiRoute::new(
             Method::POST,
             "/api/containers/{id}/start",
             "Start a container",
             post(start_container),
-        ),
+        )
+        .requires(Access::operator("start", "start containers")),
         ApiRoute::new(
             Method::POST,
             "/api/containers/{id}/stop",
             "Stop a container (body: {\"timeout\": 10})",
             post(stop_container),
-        ),
+        )
+        .requires(Access::operator("stop", "stop containers")),
         ApiRoute::new(
             Method::POST,
             "/api/containers/{id}/restart",
             "Restart a container (body: {\"timeout\": 10})",
             post(restart_container),
-        ),
+        )
+        .requires(Access::operator("restart", "restart containers")),
         ApiRoute::new(
             Method::POST,
             "/api/containers/{id}/kill",
             "Send a signal to a container (body: {\"signal\": \"SIGKILL\"})",
             post(kill_container),
-        ),
+        )
+        .requires(Access::operator("kill", "kill containers")),
         ApiRoute::new(
             Method::POST,
             "/api/containers/{id}/pause",
             "Pause a container",
             post(pause_container),
-        ),
+        )
+        .requires(Access::operator("pause", "pause containers")),
         ApiRoute::new(
             Method::POST,
             "/api/containers/{id}/unpause",
             "Unpause a container",
             post(unpause_container),
-        ),
+        )
+        .requires(Access::operator("unpause", "unpause containers")),
         ApiRoute::new(
             Method::POST,
             "/api/containers/{id}/rename",
             "Rename a container (body: {\"name\": \"new-name\"})",
             post(rename_container),
-        ),
+        )
+        .requires(Access::admin("rename", "rename containers")),
         ApiRoute::new(
             Method::DELETE,
             "/api/containers/{id}/remove",
             "Remove a container (?force=true removes a running one)",
             delete(remove_container),
-        ),
+        )
+        .requires(Access::admin("remove", "remove containers")),
         ApiRoute::new(
             Method::GET,
             "/api/containers/{id}/logs",
             "Get container logs (?tail=100|all&since=&until=&timestamps=&stdout=&stderr=&grep=&ignore_case=&regex=&format=text; ?follow=true streams them as SSE)",
             get(container_logs),
-        ),
+        )
+        .requires(Access::viewer("logs", "read container logs")),
         ApiRoute::new(
             Method::GET,
             "/api/containers/{id}/top",
             "List a container's processes (?ps_args=aux)",
             get(container_top),
-        ),
+        )
+        .requires(Access::viewer("top", "list container processes")),
         ApiRoute::new(
             Method::GET,
             "/api/containers/{id}/stats",
             "One sample of a container's resource usage (?stream=true: SSE, one sample a second)",
             get(container_stats),
-        ),
+        )
+        .requires(Access::viewer("stats", "read container stats")),
     ]
 }
 
@@ -122,22 +146,58 @@ struct ListQuery {
 
 async fn list_containers(
     State(state): State<AppState>,
+    identity: Option<Extension<Identity>>,
     QueryParams(query): QueryParams<ListQuery>,
 ) -> ApiResult {
-    list(
-        "containers",
-        state
-            .docker
-            .list_containers(query.all.unwrap_or(false))
-            .await?,
-    )
+    let all = query.all.unwrap_or(false);
+    let containers = match identity.as_ref().and_then(|Extension(id)| id.label_scope()) {
+        Some(labels) => state.docker.list_labelled_containers(all, labels).await?,
+        None => state.docker.list_containers(all).await?,
+    };
+    list("containers", containers)
 }
 
 async fn create_container(
     State(state): State<AppState>,
-    JsonBody(request): JsonBody<CreateContainerRequest>,
+    identity: Option<Extension<Identity>>,
+    JsonBody(mut request): JsonBody<CreateContainerRequest>,
 ) -> ApiResult {
+    if let Some(labels) = identity.as_ref().and_then(|Extension(id)| id.label_scope()) {
+        request.labels = Some(with_scope_labels(request.labels.take(), labels));
+    }
     created("result", state.docker.create_container(request).await?)
+}
+
+/// A label-scoped token's container gets the scope's labels (overriding any it set itself), so it
+/// stays within the token's reach.
+fn with_scope_labels(labels: Option<Value>, scope: &BTreeMap<String, String>) -> Value {
+    match labels {
+        Some(Value::Array(items)) => {
+            let mut items: Vec<Value> = items
+                .into_iter()
+                .filter(|item| {
+                    let key = item
+                        .as_str()
+                        .map(|text| text.split_once('=').map_or(text, |(key, _)| key));
+                    !key.is_some_and(|key| scope.contains_key(key))
+                })
+                .collect();
+            items.extend(scope.iter().map(|(k, v)| Value::String(format!("{k}={v}"))));
+            Value::Array(items)
+        }
+        Some(Value::Object(mut map)) => {
+            for (key, value) in scope {
+                map.insert(key.clone(), Value::String(value.clone()));
+            }
+            Value::Object(map)
+        }
+        _ => Value::Object(
+            scope
+                .iter()
+                .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+                .collect(),
+        ),
+    }
 }
 
 async fn container_details(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {

@@ -9,6 +9,7 @@ use super::ApiRoute;
 use super::envelope::ApiError;
 use super::sse::json_stream;
 use crate::AppState;
+use crate::auth::access::Access;
 use app::docker::events::EventFilter;
 use app::docker::parse_time_parameter;
 use app::error::AppError;
@@ -20,7 +21,8 @@ pub fn routes() -> Vec<ApiRoute> {
         "/api/events",
         "Stream Docker events (SSE; ?type=container&container=web&event=start&label=k=v&since=&until=)",
         get(stream_events),
-    )]
+    )
+    .requires(Access::viewer("events", "watch Docker events"))]
 }
 
 /// Reads the events query: comma lists for every filter, `label` repeatable, times as Unix seconds or

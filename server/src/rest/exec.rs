@@ -17,6 +17,7 @@ use tokio::io::AsyncWriteExt;
 use super::ApiRoute;
 use super::envelope::{ApiError, ApiResult, JsonBody, QueryParams, ok, query_bool};
 use crate::AppState;
+use crate::auth::access::Access;
 use app::docker::exec::{ExecControl, ExecOptions, ExecSession, command_words};
 use app::error::AppError;
 use app::model::live::{CommandLine, ExecRequest};
@@ -29,13 +30,15 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/containers/{id}/exec",
             "Run a command to completion (body: {\"command\": \"echo hi\", \"user\": \"\", \"working_dir\": \"\", \"environment\": [], \"tty\": false})",
             post(exec_run),
-        ),
+        )
+        .requires(Access::operator("exec", "run commands in containers")),
         ApiRoute::new(
             Method::GET,
             "/api/containers/{id}/exec/ws",
             "Interactive exec over a WebSocket (?command=sh&tty=true&user=&working_dir=)",
             get(exec_websocket),
-        ),
+        )
+        .requires(Access::operator("exec", "run commands in containers")),
     ]
 }
 

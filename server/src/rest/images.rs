@@ -28,6 +28,7 @@ use super::envelope::{
 };
 use super::sse::{progress_stream, wants_event_stream};
 use crate::AppState;
+use crate::auth::access::Access;
 use app::error::AppError;
 use app::model::images::{BuildRequest, PullRequest, PushRequest, TagRequest};
 
@@ -47,19 +48,22 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/images",
             "List images (?all=true includes intermediate images)",
             get(list_images),
-        ),
+        )
+        .requires(Access::viewer("list", "list images")),
         ApiRoute::new(
             Method::GET,
             "/api/images/search",
             "Search Docker Hub (?term=nginx&limit=25)",
             get(search_images),
-        ),
+        )
+        .requires(Access::viewer("search", "search images")),
         ApiRoute::new(
             Method::POST,
             "/api/images/pull",
             "Pull an image (body: {\"image\": \"nginx\", \"tag\": \"latest\"}; Accept: text/event-stream streams progress)",
             post(pull_image),
-        ),
+        )
+        .requires(Access::operator("pull", "pull images")),
         ApiRoute::new(
             Method::POST,
             "/api/images/build",
@@ -67,61 +71,70 @@ pub fn routes() -> Vec<ApiRoute> {
              body, up to 512 MiB, with ?tag=..&dockerfile=..&buildargs={json}&labels={json}; Accept: \
              text/event-stream streams progress)",
             upload(post(build_image)),
-        ),
+        )
+        .requires(Access::admin("build", "build images")),
         ApiRoute::new(
             Method::POST,
             "/api/images/prune",
             "Remove unused images (?dangling_only=false removes every unused image)",
             post(prune_images),
-        ),
+        )
+        .requires(Access::admin("prune", "prune images")),
         ApiRoute::new(
             Method::POST,
             "/api/images/load",
             "Load images from a tar archive body (docker load, up to 512 MiB)",
             upload(post(load_images)),
-        ),
+        )
+        .requires(Access::admin("load", "load images")),
         ApiRoute::new(
             Method::GET,
             IMAGE_PATH,
             "Get image details",
             get(get_image_path),
         )
-        .displayed_as("/api/images/{image_id}"),
+        .displayed_as("/api/images/{image_id}")
+        .requires(Access::viewer("details", "read image details")),
         ApiRoute::new(
             Method::GET,
             IMAGE_PATH,
             "Get an image's layer history",
             MethodRouter::new(),
         )
-        .displayed_as("/api/images/{image_id}/history"),
+        .displayed_as("/api/images/{image_id}/history")
+        .requires(Access::viewer("history", "read image history")),
         ApiRoute::new(
             Method::GET,
             IMAGE_PATH,
             "Download an image as a tar archive (docker save)",
             MethodRouter::new(),
         )
-        .displayed_as("/api/images/{image_id}/save"),
+        .displayed_as("/api/images/{image_id}/save")
+        .requires(Access::admin("save", "save images")),
         ApiRoute::new(
             Method::DELETE,
             IMAGE_PATH,
             "Remove an image (?force=true&no_prune=true)",
             delete(delete_image_path),
         )
-        .displayed_as("/api/images/{image_id}/remove"),
+        .displayed_as("/api/images/{image_id}/remove")
+        .requires(Access::admin("remove", "remove images")),
         ApiRoute::new(
             Method::POST,
             IMAGE_PATH,
             "Tag an image (body: {\"repo\": \"registry/app\", \"tag\": \"1.0\"})",
             post(post_image_path),
         )
-        .displayed_as("/api/images/{image_id}/tag"),
+        .displayed_as("/api/images/{image_id}/tag")
+        .requires(Access::admin("tag", "tag images")),
         ApiRoute::new(
             Method::POST,
             IMAGE_PATH,
             "Push an image to its registry (body: {\"tag\": \"1.0\", \"auth\": {...}})",
             MethodRouter::new(),
         )
-        .displayed_as("/api/images/{image_id}/push"),
+        .displayed_as("/api/images/{image_id}/push")
+        .requires(Access::admin("push", "push images")),
     ]
 }
 

@@ -1,6 +1,8 @@
 //! The REST API of `docker-management-api.md`: one route table, from which both the router and
 //! `GET /api/commands` are made.
 
+pub mod audit;
+pub mod auth;
 pub mod containers;
 pub mod envelope;
 pub mod events;
@@ -10,6 +12,8 @@ pub mod networks;
 pub mod sse;
 pub mod stats;
 pub mod system;
+pub mod tokens;
+pub mod users;
 pub mod volumes;
 
 use std::collections::BTreeMap;
@@ -21,10 +25,11 @@ use axum::response::IntoResponse;
 use axum::routing::MethodRouter;
 
 use crate::AppState;
+use crate::auth::access::Access;
 use app::error::AppError;
 use envelope::{ApiError, ApiResult};
 
-/// One REST route: what it is for, and the handler that serves it.
+/// One REST route: what it is for, who may call it, and the handler that serves it.
 pub struct ApiRoute {
     /// HTTP method.
     pub method: Method,
@@ -37,6 +42,8 @@ pub struct ApiRoute {
     /// The path shown in `/api/commands` when it differs from the axum path (e.g. a wildcard route
     /// serving several documented paths).
     pub display: Option<&'static str>,
+    /// Who may call it (see [`ApiRoute::requires`]); admin only unless stated (default deny).
+    pub access: Access,
 }
 
 impl ApiRoute {
@@ -53,7 +60,14 @@ impl ApiRoute {
             description,
             handler,
             display: None,
+            access: Access::DEFAULT_DENY,
         }
+    }
+
+    /// States who may call the route. A route that does not is admin-only.
+    pub fn requires(mut self, access: Access) -> Self {
+        self.access = access;
+        self
     }
 
     /// Shows the route as `path` in `/api/commands` (the axum path stays the routing path).
@@ -63,7 +77,7 @@ impl ApiRoute {
     }
 
     /// The path shown in `/api/commands`.
-    fn shown_path(&self) -> &'static str {
+    pub fn shown_path(&self) -> &'static str {
         self.display.unwrap_or(self.path)
     }
 
@@ -87,12 +101,19 @@ pub fn api_routes() -> Vec<ApiRoute> {
     routes.extend(volumes::routes());
     routes.extend(networks::routes());
     routes.extend(system::routes());
-    routes.push(ApiRoute::new(
-        Method::GET,
-        "/api/commands",
-        "List every available API endpoint",
-        axum::routing::get(commands),
-    ));
+    routes.extend(auth::routes());
+    routes.extend(users::routes());
+    routes.extend(tokens::routes());
+    routes.extend(audit::routes());
+    routes.push(
+        ApiRoute::new(
+            Method::GET,
+            "/api/commands",
+            "List every available API endpoint",
+            axum::routing::get(commands),
+        )
+        .requires(Access::viewer("list", "list the API's commands")),
+    );
     routes
 }
 

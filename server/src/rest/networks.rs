@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::ApiRoute;
 use super::envelope::{ApiResult, JsonBody, QueryParams, created, list, ok};
 use crate::AppState;
+use crate::auth::access::Access;
 use app::model::networks::{ConnectRequest, CreateNetworkRequest, DisconnectRequest};
 
 /// The network routes.
@@ -18,49 +19,57 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/networks",
             "List networks",
             get(list_networks),
-        ),
+        )
+        .requires(Access::viewer("list", "list networks")),
         ApiRoute::new(
             Method::POST,
             "/api/networks",
             "Create a network (body: {\"name\", \"driver\", \"internal\", \"attachable\", \"labels\", \"options\", \"enable_ipv6\", \"ipam\"})",
             post(create_network),
-        ),
+        )
+        .requires(Access::admin("create", "create networks")),
         ApiRoute::new(
             Method::GET,
             "/api/networks/stats",
             "Network counts by driver and scope, and containers per network",
             get(network_stats),
-        ),
+        )
+        .requires(Access::viewer("stats", "read network statistics")),
         ApiRoute::new(
             Method::POST,
             "/api/networks/prune",
             "Remove unused networks (?label=key[=value] limits it)",
             post(prune_networks),
-        ),
+        )
+        .requires(Access::admin("prune", "prune networks")),
         ApiRoute::new(
             Method::GET,
             "/api/networks/{id}",
             "Get network details and connected containers",
             get(network_details),
-        ),
+        )
+        .requires(Access::viewer("details", "read network details")),
         ApiRoute::new(
             Method::DELETE,
             "/api/networks/{id}/remove",
             "Remove a network",
             delete(remove_network),
-        ),
+        )
+        .requires(Access::admin("remove", "remove networks")),
         ApiRoute::new(
             Method::POST,
             "/api/networks/{id}/connect",
             "Connect a container (body: {\"container\", \"aliases\", \"ipv4_address\", \"ipv6_address\"})",
             post(connect_network),
-        ),
+        )
+        .requires(Access::admin("connect", "connect containers to networks")),
         ApiRoute::new(
             Method::POST,
             "/api/networks/{id}/disconnect",
             "Disconnect a container (body: {\"container\", \"force\"})",
             post(disconnect_network),
-        ),
+        )
+        .requires(Access::admin("disconnect", "disconnect containers from networks")),
     ]
 }
 

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::ApiRoute;
 use super::envelope::{ApiResult, ok};
 use crate::AppState;
+use crate::auth::access::Access;
 use app::docker::now_rfc3339;
 use app::docker::system::host_information;
 
@@ -21,43 +22,50 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/system/version",
             "Get Docker version",
             get(version),
-        ),
+        )
+        .requires(Access::viewer("details", "read the system version")),
         ApiRoute::new(
             Method::GET,
             "/api/system/info",
             "Get Docker system information",
             get(info),
-        ),
+        )
+        .requires(Access::viewer("details", "read system information")),
         ApiRoute::new(
             Method::GET,
             "/api/system/df",
             "Get Docker disk usage",
             get(disk_usage),
-        ),
+        )
+        .requires(Access::viewer("details", "read disk usage")),
         ApiRoute::new(
             Method::GET,
             "/api/system/status",
             "Get Docker daemon status",
             get(status),
-        ),
+        )
+        .requires(Access::viewer("details", "read the system status")),
         ApiRoute::new(
             Method::GET,
             "/api/system/stats",
             "Get overall Docker statistics",
             get(statistics),
-        ),
+        )
+        .requires(Access::viewer("stats", "read system statistics")),
         ApiRoute::new(
             Method::GET,
             "/api/system/host",
             "Get information about the API's host",
             get(host),
-        ),
+        )
+        .requires(Access::viewer("details", "read host information")),
         ApiRoute::new(
             Method::GET,
             "/health",
             "Health of the API and the Docker daemon",
             get(health),
-        ),
+        )
+        .requires(Access::public("check health")),
     ]
 }
 

@@ -10,6 +10,7 @@ use super::envelope::{
     ApiResult, ForceQuery, JsonBody, QueryParams, created, list, ok, query_bool,
 };
 use crate::AppState;
+use crate::auth::access::Access;
 use app::model::volumes::CreateVolumeRequest;
 
 /// The volume routes.
@@ -20,37 +21,43 @@ pub fn routes() -> Vec<ApiRoute> {
             "/api/volumes",
             "List volumes",
             get(list_volumes),
-        ),
+        )
+        .requires(Access::viewer("list", "list volumes")),
         ApiRoute::new(
             Method::POST,
             "/api/volumes",
             "Create a volume (body: {\"name\", \"driver\", \"labels\", \"options\"})",
             post(create_volume),
-        ),
+        )
+        .requires(Access::admin("create", "create volumes")),
         ApiRoute::new(
             Method::GET,
             "/api/volumes/stats",
             "Volume sizes, users and totals",
             get(volume_stats),
-        ),
+        )
+        .requires(Access::viewer("stats", "read volume statistics")),
         ApiRoute::new(
             Method::POST,
             "/api/volumes/prune",
             "Remove unused volumes (?label=key[=value] limits it, ?all=true on API 1.42+ includes named ones)",
             post(prune_volumes),
-        ),
+        )
+        .requires(Access::admin("prune", "prune volumes")),
         ApiRoute::new(
             Method::GET,
             "/api/volumes/{name}",
             "Get volume details and the containers using it",
             get(volume_details),
-        ),
+        )
+        .requires(Access::viewer("details", "read volume details")),
         ApiRoute::new(
             Method::DELETE,
             "/api/volumes/{name}/remove",
             "Remove a volume (?force=true)",
             delete(remove_volume),
-        ),
+        )
+        .requires(Access::admin("remove", "remove volumes")),
     ]
 }
 

@@ -54,6 +54,10 @@ pub struct TestApp {
     pub docker: bollard::Docker,
     /// The server's own Docker service (to read its count of open daemon streams).
     pub service: DockerService,
+    /// The app's database (in its own temporary data directory unless the test chose one).
+    pub store: berth::store::Store,
+    /// Keeps the temporary data directory alive as long as the app.
+    _data_dir: Option<tempfile::TempDir>,
 }
 
 /// A response: status and JSON body.
@@ -65,9 +69,33 @@ pub struct Reply {
     pub body: Value,
     /// Content-Type header.
     pub content_type: String,
+    /// Every response header.
+    pub headers: reqwest::header::HeaderMap,
+    /// The body as text.
+    pub text: String,
 }
 
 impl Reply {
+    /// Reads a response.
+    pub async fn from_response(response: reqwest::Response) -> Self {
+        let status = response.status();
+        let headers = response.headers().clone();
+        let content_type = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string();
+        let bytes = response.bytes().await.expect("body read");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Reply {
+            status,
+            body,
+            content_type,
+            headers,
+            text: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
     /// Asserts the status and returns the body.
     #[track_caller]
     pub fn expect(self, status: u16) -> Value {
@@ -110,21 +138,27 @@ impl TestApp {
 
     /// Serves Berth against a given endpoint, after adjusting the configuration.
     pub async fn spawn_with(endpoint: DockerEndpoint, configure: impl FnOnce(&mut Config)) -> Self {
+        let data_dir = tempfile::tempdir().expect("a temporary data directory");
         let mut config = Config::defaults();
+        config.data_dir = Some(data_dir.path().to_path_buf());
         if let DockerEndpoint::Host(host) = &endpoint {
             config.docker_host = Some(host.clone());
         }
         configure(&mut config);
         let state = AppState::from_config(&config);
         let service = state.docker.clone();
+        let store = state.auth.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind an ephemeral port");
         let port = listener.local_addr().expect("local address").port();
         tokio::spawn(async move {
-            axum::serve(listener, router(state))
-                .await
-                .expect("server runs");
+            axum::serve(
+                listener,
+                router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await
+            .expect("server runs");
         });
         let docker = bollard::Docker::connect_with_defaults()
             .expect("docker client")
@@ -135,8 +169,13 @@ impl TestApp {
             );
         Self {
             address: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
+            http: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("http client"),
             docker,
+            store,
+            _data_dir: Some(data_dir),
             service,
         }
     }
@@ -178,6 +217,31 @@ impl TestApp {
         }
     }
 
+    /// Serves Berth against the daemon of the environment after adjusting the configuration.
+    pub async fn spawn_configured(configure: impl FnOnce(&mut Config)) -> Self {
+        Self::spawn_with(DockerEndpoint::FromEnvironment, configure).await
+    }
+
+    /// Sends a request with extra headers and an optional JSON body.
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Reply {
+        let mut request = self.http.request(method, format!("{}{path}", self.address));
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        if let Some(body) = body {
+            request = request
+                .header("content-type", "application/json")
+                .body(serde_json::to_vec(&body).expect("json"));
+        }
+        Reply::from_response(request.send().await.expect("request sent")).await
+    }
+
     /// Sends a request with an optional raw body.
     pub async fn request(
         &self,
@@ -189,21 +253,7 @@ impl TestApp {
         if let Some((content_type, bytes)) = body {
             request = request.header("content-type", content_type).body(bytes);
         }
-        let response = request.send().await.expect("request sent");
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get("content-type")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_string();
-        let bytes = response.bytes().await.expect("body read");
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        Reply {
-            status,
-            body,
-            content_type,
-        }
+        Reply::from_response(request.send().await.expect("request sent")).await
     }
 
     /// GET.
@@ -303,6 +353,28 @@ impl Drop for Cleanup {
 /// Held shared by tests that keep unused volumes or networks around for a while, and exclusively by a
 /// test that calls a global prune route, so that the prune never removes another test's objects.
 pub static PRUNE_GUARD: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
+/// Whether the tests run on the private engine that `scripts/docker-env.sh` starts (it exports
+/// `BERTH_TEST_ENGINE_PRIVATE=1`). A test that prunes the whole engine runs only there, never on a
+/// contributor's own engine, which holds their data; elsewhere it says why and passes without pruning.
+pub fn on_private_engine(test: &str) -> bool {
+    let private = std::env::var("BERTH_TEST_ENGINE_PRIVATE").is_ok_and(|v| v == "1");
+    if !private {
+        eprintln!(
+            "{test}: skipped, it prunes the whole engine; run it through scripts/test.sh, which starts a \
+             private test engine (or source scripts/docker-env.sh first)"
+        );
+    }
+    private
+}
+
+/// A /24 for a test network, as `("10.213.N.0/24", "10.213.N")`: inside 10.212.0.0/14, the address space
+/// `scripts/docker-env.sh` lets the private test engine's containers use to reach each other; `slot` (0-4)
+/// differs per test, and the process id spreads concurrent runs.
+pub fn test_subnet(slot: u8) -> (String, String) {
+    let third = (std::process::id() % 50) * 5 + u32::from(slot % 5);
+    (format!("10.213.{third}.0/24"), format!("10.213.{third}"))
+}
 
 /// One Server-Sent Event: its name (`None` for plain messages) and its JSON data.
 #[derive(Debug, Clone)]

@@ -571,6 +571,9 @@ async fn search_answers_promptly_when_the_registry_is_unreachable() {
 
 #[tokio::test]
 async fn prune_removes_dangling_images_and_reports_them() {
+    if !on_private_engine("prune_removes_dangling_images_and_reports_them") {
+        return;
+    }
     // A global prune: keep the other pruning tests out while it runs.
     let _exclusive = PRUNE_GUARD.write().await;
     let app = TestApp::spawn().await;

@@ -2,6 +2,10 @@
 
 mod helpers;
 
+mod abuse;
+mod access;
+mod audit;
+mod auth;
 mod containers;
 mod daemon_down;
 mod errors;
@@ -10,7 +14,9 @@ mod exec;
 mod images;
 mod logs;
 mod networks;
+mod policy;
 mod scenarios;
+mod server_fns;
 mod stats;
 mod streams;
 mod system;

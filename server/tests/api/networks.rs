@@ -10,14 +10,9 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-/// A /24 that no other test of this run uses (`slot` differs per test) and that is unlikely to clash with
-/// Docker's default pools or with a concurrent run (the third octet comes from the process id).
+/// A /24 that no other test of this run uses (`slot` differs per test): see [`test_subnet`].
 fn subnet(slot: u8) -> (String, String) {
-    let third = std::process::id() % 250;
-    (
-        format!("10.{}.{third}.0/24", 200 + slot),
-        format!("10.{}.{third}", 200 + slot),
-    )
+    test_subnet(slot)
 }
 
 /// `docker exec` in a test (never in Berth): returns (success, stdout + stderr).

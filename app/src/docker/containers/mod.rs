@@ -57,6 +57,20 @@ fn subject(id: &str) -> String {
     format!("Container '{id}'")
 }
 
+/// Percent-encodes a query value (everything but RFC 3986's unreserved characters).
+fn percent_encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 fn short_id(id: &str) -> String {
     id.chars().take(12).collect()
 }
@@ -381,22 +395,72 @@ impl DockerService {
     /// The daemon's list is decoded straight into the few fields the view needs when the transport
     /// allows it (unix socket, plain tcp), which keeps the cost of large lists close to the daemon's own.
     pub async fn list_containers(&self, all: bool) -> Result<Vec<ContainerSummary>, AppError> {
-        let path = if all {
-            "/containers/json?all=1"
-        } else {
-            "/containers/json"
-        };
-        if let Some(listed) = self.raw_get::<Vec<ListedContainer>>(path).await? {
+        self.list_labelled_containers(all, &BTreeMap::new()).await
+    }
+
+    /// Lists the containers carrying every one of `labels` (a label-scoped caller's view), filtered
+    /// by the daemon in the same single call.
+    pub async fn list_labelled_containers(
+        &self,
+        all: bool,
+        labels: &BTreeMap<String, String>,
+    ) -> Result<Vec<ContainerSummary>, AppError> {
+        let label_filters: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let mut path = String::from("/containers/json");
+        let mut separator = '?';
+        if all {
+            path.push_str("?all=1");
+            separator = '&';
+        }
+        if !label_filters.is_empty() {
+            let filters = serde_json::json!({ "label": label_filters }).to_string();
+            path.push(separator);
+            path.push_str("filters=");
+            path.push_str(&percent_encode(&filters));
+        }
+        if let Some(listed) = self.raw_get::<Vec<ListedContainer>>(&path).await? {
             return Ok(listed.into_iter().map(summary_from_listed).collect());
         }
         let client = self.client().await?;
         let options = ListContainersOptions {
             all,
+            filters: (!label_filters.is_empty())
+                .then(|| std::collections::HashMap::from([("label".to_string(), label_filters)])),
             ..Default::default()
         };
         match client.list_containers(Some(options)).await {
             Ok(items) => Ok(items.into_iter().map(summary_from_docker).collect()),
             Err(err) => Err(self.fail(err, "Container list").await),
+        }
+    }
+
+    /// Succeeds when container `id` exists and carries every one of `labels`; otherwise answers
+    /// exactly as for an unknown container (a label-scoped caller cannot tell the two apart).
+    pub async fn ensure_container_labelled(
+        &self,
+        id: &str,
+        labels: &BTreeMap<String, String>,
+    ) -> Result<(), AppError> {
+        let not_found = || AppError::NotFound(format!("{} not found", subject(id)));
+        if id.is_empty() {
+            return Err(not_found());
+        }
+        let inspect = match self.inspect_raw(id).await {
+            Ok(inspect) => inspect,
+            Err(AppError::NotFound(_)) => return Err(not_found()),
+            Err(other) => return Err(other),
+        };
+        let carried = inspect
+            .config
+            .and_then(|config| config.labels)
+            .unwrap_or_default();
+        if labels
+            .iter()
+            .all(|(key, value)| carried.get(key) == Some(value))
+        {
+            Ok(())
+        } else {
+            Err(not_found())
         }
     }
 
@@ -460,6 +524,10 @@ impl DockerService {
     ) -> Result<ActionResult, AppError> {
         let spec = build_create_spec(request, self.policy())?;
         let client = self.client().await?;
+        // Judged again with the engine's data root, which only the daemon knows.
+        self.policy_with_engine_paths()
+            .await?
+            .check_container(&spec.body)?;
         let options = spec.name.as_ref().map(|name| CreateContainerOptions {
             name: Some(name.clone()),
             ..Default::default()

@@ -5,12 +5,13 @@
 use std::collections::HashMap;
 
 use bollard::models::{
-    ContainerCreateBody, EndpointSettings, HealthConfig, HostConfig, NetworkingConfig,
-    PortBinding as DockerPortBinding, PortMap as DockerPortMap, RestartPolicy,
-    RestartPolicyNameEnum,
+    ContainerCreateBody, DeviceMapping, EndpointSettings, HealthConfig, HostConfig, Mount,
+    MountType, NetworkingConfig, PortBinding as DockerPortBinding, PortMap as DockerPortMap,
+    RestartPolicy, RestartPolicyNameEnum,
 };
 use serde_json::Value;
 
+use crate::docker::policy::normalize_host_path;
 use crate::docker::{Policy, is_docker_name};
 use crate::error::AppError;
 use crate::model::containers::CreateContainerRequest;
@@ -28,7 +29,8 @@ pub struct CreateSpec {
 
 const PORTS_SHAPE: &str = r#"Field 'ports' must be an object like {"80/tcp": 8080}"#;
 
-/// Validates the request and builds Docker's create body.
+/// Validates the request, builds Docker's create body and has the policy judge that body (so no spelling of a
+/// field can slip past it).
 pub fn build_create_spec(
     request: CreateContainerRequest,
     policy: &Policy,
@@ -41,13 +43,6 @@ pub fn build_create_spec(
     if let Some(name) = &request.name {
         validate_container_name(name)?;
     }
-    if request.privileged == Some(true) && !policy.allow_privileged {
-        return Err(AppError::Forbidden(
-            "Privileged containers are disabled on this server (start Berth with --allow-privileged)"
-                .into(),
-        ));
-    }
-
     let (exposed_ports, port_bindings) = match &request.ports {
         Some(ports) => parse_ports(ports)?,
         None => (Vec::new(), DockerPortMap::new()),
@@ -135,10 +130,26 @@ pub fn build_create_spec(
         .as_ref()
         .map(parse_healthcheck)
         .transpose()?;
+    let mounts = request.mounts.as_ref().map(parse_mounts).transpose()?;
+    let devices = request.devices.as_deref().map(parse_devices).transpose()?;
+    let sysctls = request
+        .sysctls
+        .as_ref()
+        .map(|value| parse_string_map(value, "sysctls", '='))
+        .transpose()?;
+    let pid_mode = namespace_mode(&request.pid_mode, "pid_mode", &["host"])?;
+    let ipc_mode = namespace_mode(
+        &request.ipc_mode,
+        "ipc_mode",
+        &["host", "none", "private", "shareable"],
+    )?;
+    let uts_mode = namespace_mode(&request.uts_mode, "uts_mode", &["host"])?;
+    let userns_mode = namespace_mode(&request.userns_mode, "userns_mode", &["host"])?;
     for (field, values) in [
         ("cap_add", &request.cap_add),
         ("cap_drop", &request.cap_drop),
         ("dns", &request.dns),
+        ("security_opt", &request.security_opt),
     ] {
         if values
             .as_ref()
@@ -176,6 +187,14 @@ pub fn build_create_spec(
         readonly_rootfs: request.read_only,
         tmpfs,
         init: request.init,
+        mounts,
+        devices,
+        security_opt: request.security_opt,
+        sysctls,
+        pid_mode,
+        ipc_mode,
+        uts_mode,
+        userns_mode,
         ..Default::default()
     };
 
@@ -196,6 +215,7 @@ pub fn build_create_spec(
         networking_config,
         ..Default::default()
     };
+    policy.check_container(&body)?;
     Ok(CreateSpec {
         name: request.name,
         image,
@@ -381,7 +401,7 @@ fn scalar_text(value: &Value) -> Option<String> {
 }
 
 fn validate_mount_target(target: &str) -> Result<(), AppError> {
-    if target.starts_with('/') && !target.contains('\0') {
+    if target.starts_with('/') && !target.contains(['\0', ':']) {
         Ok(())
     } else {
         Err(AppError::bad_request(format!(
@@ -393,7 +413,7 @@ fn validate_mount_target(target: &str) -> Result<(), AppError> {
 fn validate_mount_source(source: &str) -> Result<(), AppError> {
     let is_path = source.starts_with('/');
     let is_volume_name = is_docker_name(source, 1);
-    if (is_path && !source.contains('\0')) || is_volume_name {
+    if (is_path && !source.contains(['\0', ':'])) || is_volume_name {
         Ok(())
     } else {
         Err(AppError::bad_request(format!(
@@ -431,6 +451,16 @@ fn validate_mount_mode(mode: &str) -> Result<(), AppError> {
     }
 }
 
+/// A bind source as the daemon will receive it: a host path with `.`, `..` and repeated slashes collapsed
+/// (the very path the policy judges); a volume name unchanged.
+fn clean_source(source: &str) -> Result<String, AppError> {
+    if source.starts_with('/') {
+        Ok(normalize_host_path(source)?.to_string_lossy().into_owned())
+    } else {
+        Ok(source.to_string())
+    }
+}
+
 fn parse_volumes(value: &Value) -> Result<Vec<String>, AppError> {
     const SHAPE: &str = r#"Field 'volumes' must be an object like {"/host/path": {"bind": "/container/path", "mode": "rw"}} or a list like ["/host/path:/container/path:ro"]"#;
     match value {
@@ -463,7 +493,7 @@ fn parse_volumes(value: &Value) -> Result<Vec<String>, AppError> {
                 };
                 validate_mount_target(bind)?;
                 validate_mount_mode(mode)?;
-                Ok(format!("{source}:{bind}:{mode}"))
+                Ok(format!("{}:{bind}:{mode}", clean_source(source)?))
             })
             .collect(),
         Value::Array(items) => items
@@ -475,19 +505,197 @@ fn parse_volumes(value: &Value) -> Result<Vec<String>, AppError> {
                     [source, target] => {
                         validate_mount_source(source)?;
                         validate_mount_target(target)?;
+                        Ok(format!("{}:{target}", clean_source(source)?))
                     }
                     [source, target, mode] => {
                         validate_mount_source(source)?;
                         validate_mount_target(target)?;
                         validate_mount_mode(mode)?;
+                        Ok(format!("{}:{target}:{mode}", clean_source(source)?))
                     }
-                    _ => return Err(AppError::bad_request(SHAPE)),
+                    _ => Err(AppError::bad_request(SHAPE)),
                 }
-                Ok(text.to_string())
             })
             .collect(),
         _ => Err(AppError::bad_request(SHAPE)),
     }
+}
+
+/// Parses docker-py's `mounts`: a list of `{"Type", "Source", "Target", "ReadOnly"}` (or the lower-case keys
+/// `type`, `source`, `target`, `read_only`) of type `bind`, `volume` or `tmpfs`.
+fn parse_mounts(value: &Value) -> Result<Vec<Mount>, AppError> {
+    const SHAPE: &str = r#"Field 'mounts' must be a list like [{"Type": "bind", "Source": "/host/path", "Target": "/path", "ReadOnly": true}]"#;
+    let Value::Array(items) = value else {
+        return Err(AppError::bad_request(SHAPE));
+    };
+    items.iter().map(parse_mount).collect()
+}
+
+fn parse_mount(item: &Value) -> Result<Mount, AppError> {
+    const SHAPE: &str = r#"Each entry of 'mounts' must be an object like {"Type": "bind", "Source": "/host/path", "Target": "/path", "ReadOnly": true}"#;
+    let Value::Object(fields) = item else {
+        return Err(AppError::bad_request(SHAPE));
+    };
+    let mut kind: Option<&Value> = None;
+    let mut source: Option<&Value> = None;
+    let mut target: Option<&Value> = None;
+    let mut read_only: Option<&Value> = None;
+    for (key, field) in fields {
+        let slot = match key.as_str() {
+            "Type" | "type" => &mut kind,
+            "Source" | "source" => &mut source,
+            "Target" | "target" => &mut target,
+            "ReadOnly" | "read_only" => &mut read_only,
+            other => {
+                return Err(AppError::bad_request(format!(
+                    "Unknown field '{other}' in 'mounts': use Type, Source, Target and ReadOnly"
+                )));
+            }
+        };
+        if slot.replace(field).is_some() {
+            return Err(AppError::bad_request(format!(
+                "Field '{key}' is given twice in a 'mounts' entry (once in each case)"
+            )));
+        }
+    }
+    let text = |value: Option<&Value>, name: &str| -> Result<Option<String>, AppError> {
+        match value {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(text)) => Ok(Some(text.clone())),
+            Some(_) => Err(AppError::bad_request(format!(
+                "Field '{name}' of a 'mounts' entry must be a string"
+            ))),
+        }
+    };
+    let typ = match text(kind, "Type")?
+        .map(|t| t.trim().to_ascii_lowercase())
+        .as_deref()
+    {
+        Some("bind") => MountType::BIND,
+        Some("volume") => MountType::VOLUME,
+        Some("tmpfs") => MountType::TMPFS,
+        Some(other) => {
+            return Err(AppError::bad_request(format!(
+                "Mount type '{other}' in 'mounts' is not supported: use bind, volume or tmpfs"
+            )));
+        }
+        None => {
+            return Err(AppError::bad_request(
+                "Each entry of 'mounts' needs a 'Type': bind, volume or tmpfs",
+            ));
+        }
+    };
+    let target = text(target, "Target")?
+        .filter(|t| t.starts_with('/') && !t.contains('\0'))
+        .ok_or_else(|| {
+            AppError::bad_request(
+                "Each entry of 'mounts' needs a 'Target': an absolute path in the container",
+            )
+        })?;
+    let source = text(source, "Source")?.filter(|s| !s.is_empty());
+    match (&typ, source.as_deref()) {
+        (MountType::BIND, Some(path)) if path.starts_with('/') && !path.contains('\0') => {}
+        (MountType::BIND, _) => {
+            return Err(AppError::bad_request(
+                "A bind entry of 'mounts' needs a 'Source' that is an absolute host path",
+            ));
+        }
+        (MountType::VOLUME, Some(name)) if !is_docker_name(name, 1) => {
+            return Err(AppError::bad_request(format!(
+                "Invalid volume name '{name}' in 'mounts'"
+            )));
+        }
+        (MountType::TMPFS, Some(_)) => {
+            return Err(AppError::bad_request(
+                "A tmpfs entry of 'mounts' takes no 'Source'",
+            ));
+        }
+        _ => {}
+    }
+    let read_only = match read_only {
+        None | Some(Value::Null) => None,
+        Some(Value::Bool(flag)) => Some(*flag),
+        Some(_) => {
+            return Err(AppError::bad_request(
+                "Field 'ReadOnly' of a 'mounts' entry must be true or false",
+            ));
+        }
+    };
+    let source = match (&typ, source) {
+        (MountType::BIND, Some(path)) => Some(clean_source(&path)?),
+        (_, source) => source,
+    };
+    Ok(Mount {
+        typ: Some(typ),
+        source,
+        target: Some(target),
+        read_only,
+        ..Default::default()
+    })
+}
+
+/// Parses `devices` entries `"/dev/host[:/dev/container[:rwm]]"`.
+fn parse_devices(entries: &[String]) -> Result<Vec<DeviceMapping>, AppError> {
+    entries
+        .iter()
+        .map(|entry| {
+            let invalid = || {
+                AppError::bad_request(format!(
+                    "Invalid device '{entry}' in 'devices': use \"/dev/host:/dev/container:rwm\""
+                ))
+            };
+            let parts: Vec<&str> = entry.split(':').collect();
+            let (host, container, permissions) = match parts.as_slice() {
+                [host] => (*host, *host, "rwm"),
+                [host, container] => (*host, *container, "rwm"),
+                [host, container, permissions] => (*host, *container, *permissions),
+                _ => return Err(invalid()),
+            };
+            let is_path = |path: &str| path.starts_with('/') && !path.contains('\0');
+            let permissions_ok = !permissions.is_empty()
+                && permissions.chars().all(|c| matches!(c, 'r' | 'w' | 'm'));
+            if !is_path(host) || !is_path(container) || !permissions_ok {
+                return Err(invalid());
+            }
+            Ok(DeviceMapping {
+                path_on_host: Some(host.to_string()),
+                path_in_container: Some(container.to_string()),
+                cgroup_permissions: Some(permissions.to_string()),
+            })
+        })
+        .collect()
+}
+
+/// Checks a namespace mode: one of `keywords` (any case, normalised to lower case), `container:<name>` where
+/// Docker allows it (pid and ipc), or empty for the default.
+fn namespace_mode(
+    mode: &Option<String>,
+    field: &str,
+    keywords: &[&str],
+) -> Result<Option<String>, AppError> {
+    let Some(mode) = mode else {
+        return Ok(None);
+    };
+    let trimmed = mode.trim();
+    let lowered = trimmed.to_lowercase();
+    if lowered.is_empty() || keywords.contains(&lowered.as_str()) {
+        return Ok(Some(lowered));
+    }
+    let shares_container = matches!(field, "pid_mode" | "ipc_mode");
+    if shares_container
+        && let Some(container) = trimmed.strip_prefix("container:")
+        && is_docker_name(container.strip_prefix('/').unwrap_or(container), 1)
+    {
+        return Ok(Some(trimmed.to_string()));
+    }
+    let mut allowed: Vec<String> = keywords.iter().map(|k| format!("'{k}'")).collect();
+    if shares_container {
+        allowed.push("'container:<name>'".into());
+    }
+    Err(AppError::bad_request(format!(
+        "Invalid {field} '{mode}': use {}",
+        allowed.join(", ")
+    )))
 }
 
 fn parse_command(value: &Value, field: &str) -> Result<Vec<String>, AppError> {
@@ -801,6 +1009,12 @@ mod tests {
         let mut binds = built.body.host_config.unwrap().binds.unwrap();
         binds.sort();
         assert_eq!(binds, vec!["/srv/data:/data:ro", "named-vol:/v:rw"]);
+        let cleaned = spec(json!({"image": "x", "volumes": ["/srv//data/./:/d"],
+            "mounts": [{"Type": "bind", "Source": "/srv/x/../data/", "Target": "/e"}]}))
+        .unwrap();
+        let host = cleaned.body.host_config.unwrap();
+        assert_eq!(host.binds.unwrap(), vec!["/srv/data:/d"]);
+        assert_eq!(host.mounts.unwrap()[0].source.as_deref(), Some("/srv/data"));
         assert!(spec(json!({"image": "x", "volumes": {"/a": {"bind": "relative"}}})).is_err());
         assert!(
             spec(json!({"image": "x", "volumes": {"/a": {"bind": "/b", "mode": "rx"}}})).is_err()
@@ -879,7 +1093,196 @@ mod tests {
             .endpoints_config
             .unwrap();
         assert!(endpoints.contains_key("app-net"));
-        let host = spec(json!({"image": "x", "network_mode": "host"})).unwrap();
+        let host = spec_allowing_everything(json!({"image": "x", "network_mode": "host"})).unwrap();
         assert!(host.body.networking_config.is_none());
+    }
+
+    fn spec_allowing_everything(body: Value) -> Result<CreateSpec, AppError> {
+        let request: CreateContainerRequest = serde_json::from_value(body).expect("valid shape");
+        let policy = Policy {
+            allow_privileged: true,
+            ..Policy::default()
+        };
+        build_create_spec(request, &policy)
+    }
+
+    fn policy_refusal(body: Value) -> String {
+        match spec(body.clone()) {
+            Err(AppError::Forbidden(message)) if message.starts_with("Policy forbids") => message,
+            other => panic!("{body} should be refused by the policy, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn every_spelling_of_a_forbidden_field_reaches_the_policy() {
+        for (body, rule) in [
+            (json!({"image": "x", "privileged": true}), "privileged"),
+            (json!({"image": "x", "network": "host"}), "host network"),
+            (
+                json!({"image": "x", "network_mode": "HOST"}),
+                "host network",
+            ),
+            (
+                json!({"image": "x", "cap_add": ["cap_sys_admin"]}),
+                "SYS_ADMIN",
+            ),
+            (json!({"image": "x", "pid_mode": "host"}), "pid_mode"),
+            (json!({"image": "x", "ipc_mode": "Host"}), "ipc_mode"),
+            (json!({"image": "x", "uts_mode": "host"}), "uts_mode"),
+            (json!({"image": "x", "userns_mode": "HOST"}), "userns_mode"),
+            (json!({"image": "x", "devices": ["/dev/fuse"]}), "devices"),
+            (
+                json!({"image": "x", "security_opt": ["apparmor=unconfined"]}),
+                "security",
+            ),
+            (
+                json!({"image": "x", "volumes": {"/": {"bind": "/host"}}}),
+                "of /",
+            ),
+            (json!({"image": "x", "volumes": {"//etc/": "/x"}}), "/etc"),
+            (json!({"image": "x", "volumes": ["/:/host"]}), "of /"),
+            (json!({"image": "x", "volumes": ["/etc/.:/x:ro"]}), "/etc"),
+            (
+                json!({"image": "x", "volumes": ["/var/run/docker.sock:/s"]}),
+                "Docker socket",
+            ),
+            (
+                json!({"image": "x", "mounts": [{"Type": "bind", "Source": "/proc/../etc", "Target": "/x"}]}),
+                "/etc",
+            ),
+            (
+                json!({"image": "x", "mounts": [{"type": "bind", "source": "/run/docker.sock", "target": "/x", "read_only": true}]}),
+                "Docker socket",
+            ),
+        ] {
+            let message = policy_refusal(body.clone());
+            assert!(message.contains(rule), "{body} -> {message}");
+            assert!(spec_allowing_everything(body).is_ok());
+        }
+    }
+
+    #[test]
+    fn the_new_create_fields_are_wired_into_dockers_body() {
+        let built = spec_allowing_everything(json!({"image": "x",
+            "mounts": [
+                {"Type": "bind", "Source": "/srv/data", "Target": "/data", "ReadOnly": true},
+                {"type": "volume", "source": "cache", "target": "/cache"},
+                {"Type": "tmpfs", "Target": "/scratch"}
+            ],
+            "devices": ["/dev/fuse", "/dev/null:/dev/nothing", "/dev/zero:/dev/zero:r"],
+            "security_opt": ["no-new-privileges"],
+            "sysctls": {"net.ipv4.ip_forward": "1", "net.core.somaxconn": 1024},
+            "pid_mode": "HOST", "ipc_mode": "shareable", "uts_mode": "host", "userns_mode": "host"
+        }))
+        .unwrap();
+        let host = built.body.host_config.unwrap();
+        let mounts = host.mounts.unwrap();
+        assert_eq!(mounts[0].typ, Some(MountType::BIND));
+        assert_eq!(mounts[0].read_only, Some(true));
+        assert_eq!(mounts[1].typ, Some(MountType::VOLUME));
+        assert_eq!(mounts[1].source.as_deref(), Some("cache"));
+        assert_eq!(mounts[2].typ, Some(MountType::TMPFS));
+        let devices = host.devices.unwrap();
+        assert_eq!(devices[0].path_in_container.as_deref(), Some("/dev/fuse"));
+        assert_eq!(
+            devices[1].path_in_container.as_deref(),
+            Some("/dev/nothing")
+        );
+        assert_eq!(devices[2].cgroup_permissions.as_deref(), Some("r"));
+        assert_eq!(host.security_opt.unwrap(), vec!["no-new-privileges"]);
+        let sysctls = host.sysctls.unwrap();
+        assert_eq!(sysctls["net.core.somaxconn"], "1024");
+        assert_eq!(host.pid_mode.as_deref(), Some("host"));
+        assert_eq!(host.ipc_mode.as_deref(), Some("shareable"));
+        assert_eq!(host.uts_mode.as_deref(), Some("host"));
+        assert_eq!(host.userns_mode.as_deref(), Some("host"));
+        let shared =
+            spec(json!({"image": "x", "pid_mode": "container:web", "ipc_mode": "private"}))
+                .unwrap();
+        assert_eq!(
+            shared.body.host_config.unwrap().pid_mode.as_deref(),
+            Some("container:web")
+        );
+    }
+
+    #[test]
+    fn the_new_create_fields_of_the_wrong_shape_are_bad_requests() {
+        for (body, needle) in [
+            (json!({"image": "x", "mounts": {"Type": "bind"}}), "mounts"),
+            (json!({"image": "x", "mounts": ["/a:/b"]}), "mounts"),
+            (
+                json!({"image": "x", "mounts": [{"Type": "npipe", "Source": "/a", "Target": "/b"}]}),
+                "npipe",
+            ),
+            (
+                json!({"image": "x", "mounts": [{"Source": "/a", "Target": "/b"}]}),
+                "Type",
+            ),
+            (
+                json!({"image": "x", "mounts": [{"Type": "bind", "Source": "a", "Target": "/b"}]}),
+                "Source",
+            ),
+            (
+                json!({"image": "x", "mounts": [{"Type": "bind", "Source": "/a", "Target": "b"}]}),
+                "Target",
+            ),
+            (
+                json!({"image": "x", "mounts": [{"Type": "bind", "Source": "/a", "Target": "/b", "ReadOnly": "yes"}]}),
+                "ReadOnly",
+            ),
+            (
+                json!({"image": "x", "mounts": [{"Type": "tmpfs", "Source": "/a", "Target": "/b"}]}),
+                "tmpfs",
+            ),
+            (
+                json!({"image": "x", "mounts": [{"Type": "volume", "Source": "../x", "Target": "/b"}]}),
+                "volume name",
+            ),
+            (
+                json!({"image": "x", "mounts": [{"Type": "bind", "type": "bind", "Source": "/a", "Target": "/b"}]}),
+                "twice",
+            ),
+            (
+                json!({"image": "x", "mounts": [{"Type": "volume", "Target": "/b", "VolumeOptions": {}}]}),
+                "VolumeOptions",
+            ),
+            (json!({"image": "x", "devices": ["fuse"]}), "devices"),
+            (
+                json!({"image": "x", "devices": ["/dev/fuse:/dev/fuse:rwx"]}),
+                "devices",
+            ),
+            (
+                json!({"image": "x", "devices": ["/dev/a:/dev/b:r:w"]}),
+                "devices",
+            ),
+            (json!({"image": "x", "security_opt": [""]}), "security_opt"),
+            (
+                json!({"image": "x", "sysctls": "net.ipv4.ip_forward=1"}),
+                "sysctls",
+            ),
+            (json!({"image": "x", "sysctls": {"a": {"b": 1}}}), "sysctls"),
+            (json!({"image": "x", "pid_mode": "hostile"}), "pid_mode"),
+            (
+                json!({"image": "x", "uts_mode": "container:web"}),
+                "uts_mode",
+            ),
+            (json!({"image": "x", "ipc_mode": "public"}), "ipc_mode"),
+            (
+                json!({"image": "x", "userns_mode": "private"}),
+                "userns_mode",
+            ),
+            (
+                json!({"image": "x", "volumes": {"/etc:/x": {"bind": "/y"}}}),
+                "source",
+            ),
+            (
+                json!({"image": "x", "volumes": {"/srv": {"bind": "/y:/z"}}}),
+                "target",
+            ),
+        ] {
+            let err = spec(body.clone()).unwrap_err();
+            assert_eq!(err.status_code(), 400, "{body} -> {err}");
+            assert!(err.to_string().contains(needle), "{body} -> {err}");
+        }
     }
 }

@@ -17,7 +17,7 @@ pub(crate) fn resolve_context(path: &str, build_root: Option<&Path>) -> Result<P
     }
     let outside = || {
         AppError::Forbidden(format!(
-            "Build context '{path}' is outside the server's build root"
+            "Policy forbids build contexts outside the server's build root (requested: {path})"
         ))
     };
     let canonical = match fs::canonicalize(requested) {
@@ -51,18 +51,46 @@ pub(crate) fn resolve_context(path: &str, build_root: Option<&Path>) -> Result<P
     Ok(canonical)
 }
 
-/// Checks a Dockerfile name: relative to the context and staying inside it.
+fn dockerfile_outside(name: &str) -> AppError {
+    AppError::Forbidden(format!(
+        "Policy forbids a Dockerfile outside the build context (requested: {name})"
+    ))
+}
+
+/// Checks a Dockerfile name: relative to the context, without `..`, so that it stays inside it (403 otherwise).
 pub(crate) fn validate_dockerfile_name(name: &str) -> Result<(), AppError> {
-    let path = Path::new(name);
-    let inside = path
+    if name.trim().is_empty() || name.contains('\0') {
+        return Err(AppError::bad_request(
+            "Field 'dockerfile' must name a file inside the build context",
+        ));
+    }
+    let inside = Path::new(name)
         .components()
         .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
-    if name.trim().is_empty() || !inside {
-        return Err(AppError::bad_request(format!(
-            "Field 'dockerfile' must be a path inside the build context, got '{name}'"
-        )));
+    if !inside {
+        return Err(dockerfile_outside(name));
     }
     Ok(())
+}
+
+/// Finds the Dockerfile in a (canonical) context directory: after resolving symlinks it must be a file inside
+/// the context, so that neither its content nor a parse error quoting it can come from outside (403).
+pub(crate) fn resolve_dockerfile(context: &Path, name: &str) -> Result<PathBuf, AppError> {
+    validate_dockerfile_name(name)?;
+    let missing = || {
+        AppError::bad_request(format!(
+            "Dockerfile '{name}' not found in build context '{}'",
+            context.display()
+        ))
+    };
+    let canonical = fs::canonicalize(context.join(name)).map_err(|_| missing())?;
+    if !canonical.starts_with(context) {
+        return Err(dockerfile_outside(name));
+    }
+    if !canonical.is_file() {
+        return Err(missing());
+    }
+    Ok(canonical)
 }
 
 /// One `.dockerignore` line.
@@ -153,13 +181,7 @@ fn glob_segment(pattern: &[u8], text: &[u8]) -> bool {
 ///
 /// The Dockerfile and `.dockerignore` are always sent, as the docker CLI does. A missing Dockerfile is a 400.
 pub(crate) fn tar_context(context: &Path, dockerfile: &str) -> Result<Vec<u8>, AppError> {
-    let dockerfile_path = context.join(dockerfile);
-    if !dockerfile_path.is_file() {
-        return Err(AppError::bad_request(format!(
-            "Dockerfile '{dockerfile}' not found in build context '{}'",
-            context.display()
-        )));
-    }
+    let dockerfile_path = resolve_dockerfile(context, dockerfile)?;
     let ignore = match fs::read_to_string(context.join(".dockerignore")) {
         Ok(text) => DockerIgnore::parse(&text),
         Err(err) if err.kind() == io::ErrorKind::NotFound => DockerIgnore::default(),
@@ -275,9 +297,47 @@ mod tests {
     fn dockerfile_names_must_stay_inside_the_context() {
         assert!(validate_dockerfile_name("Dockerfile").is_ok());
         assert!(validate_dockerfile_name("docker/Dockerfile.dev").is_ok());
-        assert!(validate_dockerfile_name("../Dockerfile").is_err());
-        assert!(validate_dockerfile_name("/etc/passwd").is_err());
-        assert!(validate_dockerfile_name("").is_err());
+        assert!(validate_dockerfile_name("./Dockerfile").is_ok());
+        for escape in ["../Dockerfile", "/etc/passwd", "docker/../../Dockerfile"] {
+            let err = validate_dockerfile_name(escape).unwrap_err();
+            assert_eq!(err.status_code(), 403, "{escape}");
+            assert!(
+                err.to_string()
+                    .starts_with("Policy forbids a Dockerfile outside")
+            );
+        }
+        assert_eq!(validate_dockerfile_name("").unwrap_err().status_code(), 400);
+    }
+
+    #[test]
+    fn dockerfiles_reached_through_symlinks_must_stay_inside_the_context() {
+        let base = std::env::temp_dir().join(format!("berth-dockerfile-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&base);
+        let context = base.join("ctx");
+        let outside = base.join("outside");
+        fs::create_dir_all(context.join("real")).unwrap();
+        fs::create_dir_all(&outside).unwrap();
+        fs::write(outside.join("secret"), "TOP SECRET\n").unwrap();
+        fs::write(context.join("real/Dockerfile"), "FROM scratch\n").unwrap();
+        std::os::unix::fs::symlink(&outside, context.join("escape")).unwrap();
+        std::os::unix::fs::symlink("/etc", context.join("etc")).unwrap();
+        std::os::unix::fs::symlink(outside.join("secret"), context.join("Dockerfile")).unwrap();
+        std::os::unix::fs::symlink("real", context.join("inside")).unwrap();
+        let context = fs::canonicalize(&context).unwrap();
+        for name in ["escape/secret", "etc/passwd", "Dockerfile"] {
+            let err = tar_context(&context, name).unwrap_err();
+            assert_eq!(err.status_code(), 403, "{name}");
+            assert!(!err.to_string().contains("SECRET"), "{err}");
+        }
+        assert!(resolve_dockerfile(&context, "inside/Dockerfile").is_ok());
+        assert!(tar_context(&context, "real/Dockerfile").is_ok());
+        assert_eq!(
+            resolve_dockerfile(&context, "real/missing")
+                .unwrap_err()
+                .status_code(),
+            400
+        );
+        fs::remove_dir_all(&base).unwrap();
     }
 
     #[test]

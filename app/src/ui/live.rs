@@ -1,0 +1,69 @@
+//! Live data for the console, over the REST API's Server-Sent Events: one module the pages share.
+//!
+//! In the browser (`hydrate`) the streams are opened with gloo-net's `EventSource`; on the server nothing is
+//! opened and the signals stay empty, since the first paint already carries the data. A stream is closed when
+//! the component that opened it goes away.
+
+use leptos::prelude::*;
+
+use crate::model::events::DockerEvent;
+
+/// The container events that change what a container list shows.
+pub const CONTAINER_LIST_EVENTS: &str =
+    "type=container&event=create,start,die,stop,kill,destroy,pause,unpause,rename,restart";
+
+/// The newest Docker event matching `query` (an `/api/events` query string such as
+/// `type=container&event=start,die`), as a signal: `None` until the first event arrives.
+pub fn use_docker_events(query: &str) -> ReadSignal<Option<DockerEvent>> {
+    let (latest, set_latest) = signal(None::<DockerEvent>);
+    let url = format!("/api/events?{query}");
+    follow_stream::<DockerEvent>(url, move |event| set_latest.set(Some(event)));
+    latest
+}
+
+/// Opens the Server-Sent Events stream at `url` in the browser and hands each message, decoded from JSON as
+/// `T`, to `on_message`, until the calling component is cleaned up. Messages that do not decode are skipped.
+/// The browser reconnects by itself after a dropped connection. Does nothing on the server.
+pub fn follow_stream<T>(url: String, on_message: impl Fn(T) + Clone + Send + Sync + 'static)
+where
+    T: serde::de::DeserializeOwned + 'static,
+{
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        use futures_util::StreamExt;
+        use futures_util::future::{AbortHandle, Abortable};
+
+        let on_message = on_message.clone();
+        let url = url.clone();
+        let (abort, registration) = AbortHandle::new_pair();
+        let reader = async move {
+            let mut source = match gloo_net::eventsource::futures::EventSource::new(&url) {
+                Ok(source) => source,
+                Err(err) => {
+                    leptos::logging::warn!("cannot open {url}: {err}");
+                    return;
+                }
+            };
+            let Ok(mut messages) = source.subscribe("message") else {
+                return;
+            };
+            while let Some(next) = messages.next().await {
+                // Errors are dropped connections: the EventSource reconnects by itself.
+                if let Ok((_, message)) = next
+                    && let Some(text) = message.data().as_string()
+                    && let Ok(value) = serde_json::from_str::<T>(&text)
+                {
+                    on_message(value);
+                }
+            }
+            drop(source);
+        };
+        leptos::task::spawn_local(async move {
+            let _ = Abortable::new(reader, registration).await;
+        });
+        // Dropping the reader drops the EventSource, which closes the connection.
+        on_cleanup(move || abort.abort());
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = (url, on_message);
+}

@@ -1,0 +1,59 @@
+// The console follows Docker's events: a container made or removed with the docker CLI shows on the open
+// containers page without a reload, and the page does not poll.
+//
+// The docker CLI talks to the same engine as the Berth under test (DOCKER_HOST, set by scripts/test.sh to the
+// private test engine). Selectors: #containers-table tr[data-name="<name>"], body[data-hydrated="true"].
+import { execFileSync } from "node:child_process";
+import { test, expect } from "@playwright/test";
+
+const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest";
+const NAME = `berth-e2e-live-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+function docker(...args: string[]): string {
+  return execFileSync("docker", args, { encoding: "utf8", env: process.env }).trim();
+}
+
+test.afterAll(() => {
+  try {
+    docker("rm", "-f", NAME);
+  } catch {
+    // already removed by the test
+  }
+});
+
+test("a container created and removed with the docker CLI appears and disappears without a reload", async ({
+  page,
+}) => {
+  const pageErrors: string[] = [];
+  page.on("pageerror", (err) => pageErrors.push(err.message));
+  const listCalls: string[] = [];
+  page.on("request", (req) => {
+    if (req.url().includes("/rpc/containers/list")) listCalls.push(req.url());
+  });
+
+  await page.goto("/");
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+  await page.evaluate(() => {
+    (window as unknown as { __marker?: number }).__marker = 1;
+  });
+  const row = page.locator(`#containers-table tr[data-name="${NAME}"]`);
+  await expect(row).toHaveCount(0);
+
+  // Idle: no polling.
+  await page.waitForTimeout(3_000);
+  expect(listCalls, "the page fetched the list while nothing happened").toHaveLength(0);
+
+  docker("create", "--name", NAME, "--network", "none", IMAGE);
+  await expect(row).toHaveCount(1, { timeout: 5_000 });
+  await expect(row.locator("td.state")).toHaveText(/created/);
+
+  docker("start", NAME);
+  await expect(row.locator("td.state")).toHaveText(/running/, { timeout: 5_000 });
+
+  docker("rm", "-f", NAME);
+  await expect(row).toHaveCount(0, { timeout: 5_000 });
+
+  const marker = await page.evaluate(() => (window as unknown as { __marker?: number }).__marker);
+  expect(marker, "the page was reloaded").toBe(1);
+  expect(pageErrors).toEqual([]);
+});

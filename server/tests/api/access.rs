@@ -1,0 +1,369 @@
+//! Authorisation: a route × role matrix generated from the route table and the server-function table,
+//! label-scoped tokens, and `--allow` verbs.
+
+use std::collections::BTreeMap;
+
+use reqwest::Method;
+use serde_json::json;
+
+use crate::auth::{bearer, scoped_token, token};
+use crate::helpers::{Cleanup, TestApp, test_image, unique};
+use app::model::auth::Role;
+use berth::auth::access::RPC_ACCESS;
+use berth::rest::api_routes;
+
+/// A concrete request path for a documented route: every `{parameter}` names an object that does not
+/// exist, and prune routes carry a unique label filter (or a bad value) so that no prune can touch
+/// anything, even where the role allows it.
+fn concrete_path(shown: &str, missing: &str) -> String {
+    let path: Vec<String> = shown
+        .split('/')
+        .map(|segment| {
+            if segment.starts_with('{') {
+                missing.to_string()
+            } else {
+                segment.to_string()
+            }
+        })
+        .collect();
+    let mut path = path.join("/");
+    if path.ends_with("/prune") {
+        path.push_str(&format!("?label={missing}&dangling_only=not-a-bool"));
+    }
+    path
+}
+
+fn method_of(route_method: &axum::http::Method) -> Method {
+    Method::from_bytes(route_method.as_str().as_bytes()).expect("method")
+}
+
+#[tokio::test]
+async fn every_route_answers_each_role_as_the_permission_table_says() {
+    let app = TestApp::spawn().await;
+    let missing = unique("matrix-missing");
+    let credentials: Vec<(Role, String)> = Role::ALL
+        .into_iter()
+        .map(|role| {
+            (
+                role,
+                bearer(&token(&app.store, &format!("matrix-{role}"), role)),
+            )
+        })
+        .collect();
+    let mut checked = 0;
+    for route in api_routes() {
+        let shown = route.shown_path();
+        let path = concrete_path(shown, &missing);
+        let method = method_of(&route.method);
+        // A body no handler accepts: allowed routes fail validation or find nothing, never act.
+        let body = (method != Method::GET).then(|| ("application/json", b"not json".to_vec()));
+        let send = |auth: Option<&str>| {
+            let mut request = app
+                .http
+                .request(method.clone(), format!("{}{path}", app.address));
+            if let Some(auth) = auth {
+                request = request.header("authorization", auth);
+            }
+            if let Some((content_type, bytes)) = &body {
+                request = request
+                    .header("content-type", *content_type)
+                    .body(bytes.clone());
+            }
+            async move {
+                crate::helpers::Reply::from_response(request.send().await.expect("sent")).await
+            }
+        };
+        let anonymous = send(None).await;
+        if route.access.role.is_none() {
+            assert_ne!(anonymous.status.as_u16(), 401, "{method} {shown} is public");
+        } else {
+            assert_eq!(
+                anonymous.status.as_u16(),
+                401,
+                "{method} {shown} without credentials: {}",
+                anonymous.body
+            );
+        }
+        for (role, auth) in &credentials {
+            let reply = send(Some(auth)).await;
+            let status = reply.status.as_u16();
+            if route.access.permits_role(*role) {
+                assert!(
+                    status != 401 && status != 403,
+                    "{role} should reach {method} {shown}: {status} {}",
+                    reply.body
+                );
+            } else {
+                let message = reply.expect_error(403);
+                assert_eq!(
+                    message,
+                    format!("Role '{role}' may not {}", route.access.action),
+                    "{method} {shown}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 3 * api_routes().len(), "every route, every role");
+}
+
+#[tokio::test]
+async fn every_server_function_answers_each_role_as_its_table_says() {
+    let app = TestApp::spawn().await;
+    let credentials: Vec<(Role, String)> = Role::ALL
+        .into_iter()
+        .map(|role| {
+            (
+                role,
+                bearer(&token(&app.store, &format!("rpc-{role}"), role)),
+            )
+        })
+        .collect();
+    for (endpoint, access) in RPC_ACCESS {
+        let path = format!("/rpc/{endpoint}");
+        let anonymous = app.send(Method::POST, &path, &[], None).await;
+        assert_eq!(anonymous.status.as_u16(), 401, "{path}");
+        for (role, auth) in &credentials {
+            let permitted = access.permits_role(*role);
+            // A permitted prune would really prune: its permission is proven by the refusals only.
+            if permitted && *endpoint == "images/prune" {
+                continue;
+            }
+            // A body that names no argument: permitted functions fail to decode it and do nothing.
+            let reply = app
+                .http
+                .post(format!("{}{path}", app.address))
+                .header("authorization", auth.as_str())
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body("unexpected=1")
+                .send()
+                .await
+                .expect("sent");
+            let status = reply.status().as_u16();
+            if permitted {
+                assert!(
+                    status != 401 && status != 403,
+                    "{role} should reach {path}: {status}"
+                );
+            } else {
+                assert_eq!(status, 403, "{role} must not reach {path}");
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_viewer_is_refused_a_stop_with_a_sentence_naming_role_and_action() {
+    let app = TestApp::spawn().await;
+    let viewer = bearer(&token(&app.store, "watcher", Role::Viewer));
+    let message = app
+        .send(
+            Method::POST,
+            &format!("/api/containers/{}/stop", unique("any")),
+            &[("authorization", &viewer)],
+            None,
+        )
+        .await
+        .expect_error(403);
+    assert_eq!(message, "Role 'viewer' may not stop containers");
+}
+
+#[tokio::test]
+async fn a_label_scoped_token_sees_and_touches_only_its_containers() {
+    let app = TestApp::spawn().await;
+    let admin = bearer(&token(&app.store, "root", Role::Admin));
+    let team = unique("team");
+    let mine = unique("scoped-mine");
+    let other = unique("scoped-other");
+    let _mine = Cleanup::container(&mine);
+    let _other = Cleanup::container(&other);
+    app.send(
+        Method::POST,
+        "/api/containers",
+        &[("authorization", &admin)],
+        Some(json!({"image": test_image(), "name": mine, "command": ["sleep", "30"], "labels": {"team": team}})),
+    )
+    .await
+    .expect(201);
+    app.send(
+        Method::POST,
+        "/api/containers",
+        &[("authorization", &admin)],
+        Some(json!({"image": test_image(), "name": other, "command": ["sleep", "30"]})),
+    )
+    .await
+    .expect(201);
+    let scope = BTreeMap::from([("team".to_string(), team.clone())]);
+    let scoped = bearer(&scoped_token(
+        &app.store,
+        "team-ops",
+        Role::Operator,
+        scope.clone(),
+        &[],
+    ));
+    let auth = [("authorization", scoped.as_str())];
+
+    let listed = app
+        .send(Method::GET, "/api/containers?all=true", &auth, None)
+        .await
+        .expect(200);
+    let names: Vec<&str> = listed["containers"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, [mine.as_str()]);
+    assert_eq!(listed["count"], 1);
+
+    let hidden = app
+        .send(
+            Method::GET,
+            &format!("/api/containers/{other}"),
+            &auth,
+            None,
+        )
+        .await
+        .expect_error(404);
+    let nowhere = unique("scoped-nowhere");
+    let unknown = app
+        .send(
+            Method::GET,
+            &format!("/api/containers/{nowhere}"),
+            &auth,
+            None,
+        )
+        .await
+        .expect_error(404);
+    assert_eq!(
+        hidden,
+        unknown.replace(&nowhere, &other),
+        "indistinguishable from unknown"
+    );
+    app.send(
+        Method::POST,
+        &format!("/api/containers/{other}/start"),
+        &auth,
+        None,
+    )
+    .await
+    .expect_error(404);
+    app.send(
+        Method::POST,
+        &format!("/api/containers/{mine}/start"),
+        &auth,
+        None,
+    )
+    .await
+    .expect(200);
+    app.send(
+        Method::GET,
+        &format!("/api/containers/{mine}/logs"),
+        &auth,
+        None,
+    )
+    .await
+    .expect(200);
+    // Outside its containers a scoped token reaches nothing, not even the console's door.
+    app.send(Method::GET, "/api/volumes", &auth, None)
+        .await
+        .expect_error(403);
+    app.send(Method::POST, "/rpc/containers/list", &auth, None)
+        .await
+        .expect_error(403);
+
+    // A scoped admin token's new container carries the scope's labels.
+    let scoped_admin = bearer(&scoped_token(
+        &app.store,
+        "team-admin",
+        Role::Admin,
+        scope,
+        &[],
+    ));
+    let made = unique("scoped-made");
+    let _made = Cleanup::container(&made);
+    app.send(
+        Method::POST,
+        "/api/containers",
+        &[("authorization", &scoped_admin)],
+        Some(
+            json!({"image": test_image(), "name": made, "labels": ["team=elsewhere", "tier=web"]}),
+        ),
+    )
+    .await
+    .expect(201);
+    let inspect = app
+        .docker
+        .inspect_container(
+            &made,
+            None::<bollard::query_parameters::InspectContainerOptions>,
+        )
+        .await
+        .expect("inspect");
+    let labels = inspect.config.and_then(|c| c.labels).unwrap_or_default();
+    assert_eq!(labels.get("team"), Some(&team));
+    assert_eq!(labels.get("tier").map(String::as_str), Some("web"));
+}
+
+#[tokio::test]
+async fn an_allow_list_narrows_a_token_to_its_verbs_plus_listing_and_details() {
+    let app = TestApp::spawn().await;
+    let name = unique("allow");
+    let _guard = app.running_container(&name).await;
+    let logs_only = bearer(&scoped_token(
+        &app.store,
+        "logs-only",
+        Role::Operator,
+        BTreeMap::new(),
+        &["logs"],
+    ));
+    let auth = [("authorization", logs_only.as_str())];
+    app.send(Method::GET, "/api/containers", &auth, None)
+        .await
+        .expect(200);
+    app.send(Method::GET, &format!("/api/containers/{name}"), &auth, None)
+        .await
+        .expect(200);
+    app.send(
+        Method::GET,
+        &format!("/api/containers/{name}/logs"),
+        &auth,
+        None,
+    )
+    .await
+    .expect(200);
+    let refused = app
+        .send(
+            Method::POST,
+            &format!("/api/containers/{name}/restart"),
+            &auth,
+            None,
+        )
+        .await
+        .expect_error(403);
+    assert!(refused.contains("restart containers"), "{refused}");
+    app.send(
+        Method::GET,
+        &format!("/api/containers/{name}/top"),
+        &auth,
+        None,
+    )
+    .await
+    .expect_error(403);
+    // The role still bounds the list: --allow cannot widen a viewer.
+    let viewer_stop = bearer(&scoped_token(
+        &app.store,
+        "viewer-stop",
+        Role::Viewer,
+        BTreeMap::new(),
+        &["stop"],
+    ));
+    app.send(
+        Method::POST,
+        &format!("/api/containers/{name}/stop"),
+        &[("authorization", &viewer_stop)],
+        None,
+    )
+    .await
+    .expect_error(403);
+}
