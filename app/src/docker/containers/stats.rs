@@ -14,7 +14,12 @@ use crate::error::AppError;
 use crate::model::containers::ContainerStats;
 
 /// How many containers `GET /api/stats` samples at once.
-pub const FLEET_STATS_CONCURRENCY: usize = 16;
+///
+/// High on purpose: the daemon (20.10 at least) answers a one-shot request from its stats collector,
+/// which samples every subscribed container once a second; requests that subscribe within the same
+/// second share one sampling round, while batches of 16 would each wait for a round of their own
+/// (4.2 s instead of 1 s for 50 containers).
+pub const FLEET_STATS_CONCURRENCY: usize = 256;
 
 /// The most containers whose last CPU reading is remembered between fleet samples.
 const CPU_MEMORY_LIMIT: usize = 4096;
@@ -92,7 +97,7 @@ impl DockerService {
     }
 
     /// One sample of every running container (one list call, then the daemon's one-shot stats of each,
-    /// [`FLEET_STATS_CONCURRENCY`] at a time), sorted by name. A container that stops meanwhile is left
+    /// up to [`FLEET_STATS_CONCURRENCY`] at a time), sorted by name. A container that stops meanwhile is left
     /// out.
     pub async fn fleet_stats(&self) -> Result<Vec<ContainerStats>, AppError> {
         let client = self.client().await?;
