@@ -18,6 +18,7 @@ use bytes::Bytes;
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
+use super::streams::Tracked;
 use super::{DockerService, docker_error, is_connection_error, unix_to_rfc3339};
 use crate::error::AppError;
 use crate::model::human_size;
@@ -26,6 +27,7 @@ use crate::model::images::{
     ImageSummary, LoadResult, PruneImagesResult, PullRequest, PullResult, PushRequest, PushResult,
     RegistryAuth, RemoveImageResult, TagRequest, TagResult,
 };
+use crate::model::live::{BuildProgress, Progress, PullProgress};
 
 /// How long a registry search may take before Berth gives up.
 pub const SEARCH_TIMEOUT: Duration = Duration::from_secs(10);
@@ -512,6 +514,15 @@ impl DockerService {
 
     /// Pulls an image from its registry (Docker Hub or any other, e.g. `127.0.0.1:5055/team/app`).
     pub async fn pull_image(&self, request: PullRequest) -> Result<PullResult, AppError> {
+        final_result(self.pull_image_progress(request).await?).await
+    }
+
+    /// Pulls an image, reporting the daemon's progress messages as they come, then the result. Bad
+    /// input and an unreachable daemon fail before the stream starts; registry failures come inside it.
+    pub async fn pull_image_progress(
+        &self,
+        request: PullRequest,
+    ) -> Result<ProgressStream<PullProgress, PullResult>, AppError> {
         let image = request
             .image
             .as_deref()
@@ -528,14 +539,51 @@ impl DockerService {
             ..Default::default()
         };
         let auth = credentials(request.auth.or(request.registry_auth));
-        let progress = client.create_image(Some(options), None, auth);
-        if let Err(err) = drain_registry_stream(progress, &reference).await {
-            if err == AppError::DaemonUnavailable {
-                self.reset().await;
+        let progress = Box::pin(client.create_image(Some(options), None, auth));
+        let state = (Some(progress), self.clone(), reference);
+        let steps = stream::unfold(state, |(progress, service, reference)| async move {
+            let mut progress = progress?;
+            match tokio::time::timeout(REGISTRY_IDLE_TIMEOUT, progress.next()).await {
+                Err(_) => {
+                    let error = AppError::ServiceUnavailable(format!(
+                        "The registry of image '{reference}' did not answer within {} seconds",
+                        REGISTRY_IDLE_TIMEOUT.as_secs()
+                    ));
+                    Some((Err(error), (None, service, reference)))
+                }
+                Ok(Some(Ok(info))) => {
+                    let detail = info.progress_detail.unwrap_or_default();
+                    let step = PullProgress {
+                        id: info.id.filter(|id| !id.is_empty()),
+                        status: info.status.unwrap_or_default(),
+                        current: detail.current,
+                        total: detail.total,
+                    };
+                    Some((
+                        Ok(Progress::Step(step)),
+                        (Some(progress), service, reference),
+                    ))
+                }
+                Ok(Some(Err(err))) => {
+                    let error = registry_error(err, &reference);
+                    if error == AppError::DaemonUnavailable {
+                        service.reset().await;
+                    }
+                    Some((Err(error), (None, service, reference)))
+                }
+                Ok(None) => {
+                    drop(progress);
+                    let result = service.pulled(&reference).await.map(Progress::Done);
+                    Some((result, (None, service, reference)))
+                }
             }
-            return Err(err);
-        }
-        let inspect = self.inspect_image_raw(&reference).await?;
+        });
+        Ok(Tracked::new(steps, self.stream_counter()).boxed())
+    }
+
+    /// The result of a finished pull.
+    async fn pulled(&self, reference: &str) -> Result<PullResult, AppError> {
+        let inspect = self.inspect_image_raw(reference).await?;
         let size = inspect.size.unwrap_or_default();
         Ok(PullResult {
             message: format!("Image '{reference}' pulled successfully"),
@@ -552,6 +600,14 @@ impl DockerService {
         &self,
         request: BuildRequest,
     ) -> Result<BuildResult, AppError> {
+        final_result(self.build_image_from_path_progress(request).await?).await
+    }
+
+    /// Like [`Self::build_image_from_path`], reporting the builder's output lines as they come.
+    pub async fn build_image_from_path_progress(
+        &self,
+        request: BuildRequest,
+    ) -> Result<ProgressStream<BuildProgress, BuildResult>, AppError> {
         let path = request
             .path
             .clone()
@@ -584,6 +640,18 @@ impl DockerService {
     where
         S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
     {
+        final_result(self.build_image_from_tar_progress(request, archive).await?).await
+    }
+
+    /// Like [`Self::build_image_from_tar`], reporting the builder's output lines as they come.
+    pub async fn build_image_from_tar_progress<S>(
+        &self,
+        request: BuildRequest,
+        archive: S,
+    ) -> Result<ProgressStream<BuildProgress, BuildResult>, AppError>
+    where
+        S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
+    {
         if request.path.is_some() {
             return Err(AppError::bad_request(
                 "Parameter 'path' cannot be combined with an uploaded build context",
@@ -600,13 +668,14 @@ impl DockerService {
         &self,
         request: BuildRequest,
         context: BuildContext,
-    ) -> Result<BuildResult, AppError> {
+    ) -> Result<ProgressStream<BuildProgress, BuildResult>, AppError> {
         let tag = request
             .tag
             .as_deref()
             .map(str::trim)
-            .filter(|t| !t.is_empty());
-        if let Some(tag) = tag {
+            .filter(|t| !t.is_empty())
+            .map(str::to_string);
+        if let Some(tag) = &tag {
             validate_reference(tag)?;
             ImageName::parse(tag).with_tag(None, tag)?;
         }
@@ -616,7 +685,7 @@ impl DockerService {
                 .dockerfile
                 .clone()
                 .unwrap_or_else(|| "Dockerfile".into()),
-            t: tag.map(str::to_string),
+            t: tag.clone(),
             nocache: request.nocache.unwrap_or(false),
             pull: request.pull.unwrap_or(false).then(|| "1".to_string()),
             rm,
@@ -630,57 +699,51 @@ impl DockerService {
             ..Default::default()
         };
         let client = self.client().await?;
-        let mut logs = Vec::new();
-        let mut image_id = None;
-        let body = match context {
-            BuildContext::Archive(bytes) => bollard::body_full(bytes),
-            BuildContext::Upload(stream) => bollard::body_try_stream(stream),
+        let progress = forward_build(client, options, context);
+        let state = BuildState {
+            progress: Some(progress),
+            service: self.clone(),
+            tag,
+            logs: Vec::new(),
+            ready: std::collections::VecDeque::new(),
+            image_id: None,
         };
-        let mut progress = Box::pin(client.build_image(options, None, Some(body)));
-        while let Some(item) = progress.next().await {
-            match item {
-                Ok(info) => {
-                    if let Some(text) = info.stream {
-                        logs.extend(
-                            text.lines()
-                                .map(str::trim_end)
-                                .filter(|l| !l.is_empty())
-                                .map(str::to_string),
-                        );
+        let steps = stream::unfold(state, |mut state| async move {
+            loop {
+                if let Some(line) = state.ready.pop_front() {
+                    return Some((Ok(Progress::Step(BuildProgress { line })), state));
+                }
+                let progress = state.progress.as_mut()?;
+                match progress.next().await {
+                    Some(Ok(info)) => {
+                        if let Some(text) = info.stream {
+                            for line in text.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
+                                state.logs.push(line.to_string());
+                                state.ready.push_back(line.to_string());
+                            }
+                        }
+                        if let Some(id) = info.aux.and_then(|aux| aux.id) {
+                            state.image_id = Some(id);
+                        }
                     }
-                    if let Some(id) = info.aux.and_then(|aux| aux.id) {
-                        image_id = Some(id);
+                    Some(Err(err)) => {
+                        state.progress = None;
+                        let error = if is_connection_error(&err) {
+                            state.service.fail(err, "Image build").await
+                        } else {
+                            build_failure(err)
+                        };
+                        return Some((Err(error), state));
+                    }
+                    None => {
+                        state.progress = None;
+                        let result = state.built().await.map(Progress::Done);
+                        return Some((result, state));
                     }
                 }
-                Err(err) if is_connection_error(&err) => {
-                    return Err(self.fail(err, "Image build").await);
-                }
-                Err(err) => return Err(build_failure(err)),
             }
-        }
-        let image_id = image_id
-            .or_else(|| {
-                logs.iter().rev().find_map(|line| {
-                    line.strip_prefix("Successfully built ")
-                        .map(|id| id.trim().to_string())
-                })
-            })
-            .ok_or_else(|| AppError::Internal("The build finished without an image id".into()))?;
-        let inspect = self.inspect_image_raw(&image_id).await?;
-        let size = inspect.size.unwrap_or_default();
-        let id = inspect.id.unwrap_or(image_id);
-        Ok(BuildResult {
-            message: match tag {
-                Some(tag) => format!("Image '{tag}' built successfully"),
-                None => format!("Image {} built successfully", short_id(&id)),
-            },
-            image_id: id,
-            tags: real_tags(inspect.repo_tags.unwrap_or_default()),
-            size: human_size(size),
-            size_bytes: size,
-            build_logs: logs,
-            status: "built".into(),
-        })
+        });
+        Ok(Tracked::new(steps, self.stream_counter()).boxed())
     }
 
     /// Removes an image; an image in use is a 409 naming the container.
@@ -965,6 +1028,99 @@ impl DockerService {
             status: "loaded".into(),
         })
     }
+}
+
+/// The daemon's build progress, as bollard gives it.
+type BuildStream =
+    std::pin::Pin<Box<dyn Stream<Item = Result<bollard::models::BuildInfo, BollardError>> + Send>>;
+
+/// Runs the daemon's build stream (which borrows its client) in a task of its own, forwarding its
+/// messages; the task ends, dropping the daemon connection, when the receiving side is dropped.
+fn forward_build(
+    client: bollard::Docker,
+    options: BuildImageOptions,
+    context: BuildContext,
+) -> BuildStream {
+    let (sender, receiver) = tokio::sync::mpsc::channel(64);
+    tokio::spawn(async move {
+        let body = match context {
+            BuildContext::Archive(bytes) => bollard::body_full(bytes),
+            BuildContext::Upload(stream) => bollard::body_try_stream(stream),
+        };
+        let mut progress = std::pin::pin!(client.build_image(options, None, Some(body)));
+        loop {
+            tokio::select! {
+                _ = sender.closed() => break,
+                item = progress.next() => match item {
+                    Some(item) => {
+                        if sender.send(item).await.is_err() {
+                            break;
+                        }
+                    }
+                    None => break,
+                },
+            }
+        }
+    });
+    Box::pin(stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    }))
+}
+
+/// Where a streamed build is.
+struct BuildState {
+    progress: Option<BuildStream>,
+    service: DockerService,
+    tag: Option<String>,
+    logs: Vec<String>,
+    ready: std::collections::VecDeque<String>,
+    image_id: Option<String>,
+}
+
+impl BuildState {
+    /// The result of a finished build.
+    async fn built(&mut self) -> Result<BuildResult, AppError> {
+        let image_id = self
+            .image_id
+            .clone()
+            .or_else(|| {
+                self.logs.iter().rev().find_map(|line| {
+                    line.strip_prefix("Successfully built ")
+                        .map(|id| id.trim().to_string())
+                })
+            })
+            .ok_or_else(|| AppError::Internal("The build finished without an image id".into()))?;
+        let inspect = self.service.inspect_image_raw(&image_id).await?;
+        let size = inspect.size.unwrap_or_default();
+        let id = inspect.id.unwrap_or(image_id);
+        Ok(BuildResult {
+            message: match &self.tag {
+                Some(tag) => format!("Image '{tag}' built successfully"),
+                None => format!("Image {} built successfully", short_id(&id)),
+            },
+            image_id: id,
+            tags: real_tags(inspect.repo_tags.unwrap_or_default()),
+            size: human_size(size),
+            size_bytes: size,
+            build_logs: std::mem::take(&mut self.logs),
+            status: "built".into(),
+        })
+    }
+}
+
+/// Progress messages of a long operation, then its result (or one error, after which it ends).
+pub type ProgressStream<P, R> = BoxStream<'static, Result<Progress<P, R>, AppError>>;
+
+/// Runs a progress stream to its end and answers its result.
+async fn final_result<P, R>(mut steps: ProgressStream<P, R>) -> Result<R, AppError> {
+    while let Some(step) = steps.next().await {
+        if let Progress::Done(result) = step? {
+            return Ok(result);
+        }
+    }
+    Err(AppError::Internal(
+        "The operation ended without a result".into(),
+    ))
 }
 
 /// A build context on its way to the daemon.

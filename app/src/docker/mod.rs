@@ -4,13 +4,17 @@
 
 pub mod containers;
 mod errors;
+pub mod events;
+pub mod exec;
 pub mod images;
 pub mod networks;
 pub mod policy;
 mod raw;
+pub mod streams;
 pub mod system;
 pub mod volumes;
 pub use containers::LogTail;
+pub use containers::logs::{LogFilter, LogRequest};
 pub mod time;
 
 use std::sync::Arc;
@@ -20,7 +24,7 @@ use tokio::sync::RwLock;
 
 use crate::error::AppError;
 pub use errors::{docker_error, is_connection_error};
-pub use time::{now_rfc3339, unix_to_rfc3339};
+pub use time::{now_rfc3339, parse_time_parameter, unix_to_rfc3339};
 
 /// Where and how to reach the Docker daemon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,6 +46,7 @@ pub struct DockerService {
     endpoint: DockerEndpoint,
     policy: Policy,
     client: Arc<RwLock<Option<Docker>>>,
+    streams: streams::StreamCounter,
     data_root: Arc<RwLock<Option<std::path::PathBuf>>>,
 }
 
@@ -53,6 +58,7 @@ impl DockerService {
             endpoint,
             policy,
             client: Arc::new(RwLock::new(None)),
+            streams: streams::StreamCounter::default(),
             data_root: Arc::new(RwLock::new(None)),
         };
         if let Some(socket) = service
@@ -71,6 +77,16 @@ impl DockerService {
     /// The policy this service enforces.
     pub fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// How many daemon streams (events, log follow, stats, exec, progress) this service holds open now.
+    pub fn open_streams(&self) -> usize {
+        self.streams.open()
+    }
+
+    /// The counter every open daemon stream is tracked by.
+    pub(crate) fn stream_counter(&self) -> &streams::StreamCounter {
+        &self.streams
     }
 
     /// The policy with what only the daemon knows added: its data root (asked once, then remembered until

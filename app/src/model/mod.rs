@@ -4,6 +4,7 @@ pub mod auth;
 pub mod containers;
 pub mod events;
 pub mod images;
+pub mod live;
 pub mod networks;
 pub mod volumes;
 

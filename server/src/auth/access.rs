@@ -246,6 +246,9 @@ mod tests {
             let shown = route.shown_path();
             let expected = if shown == "/health" {
                 None
+            } else if shown == "/api/containers/{id}/exec/ws" {
+                // the WebSocket handshake of an exec session: exec is the operator's
+                Some(Role::Operator)
             } else if exceptions.contains(&shown) {
                 Some(Role::Admin)
             } else {
@@ -268,8 +271,9 @@ mod tests {
         }
         assert!(operator_routes.contains(&"POST /api/images/pull".to_string()));
         for route in &operator_routes {
-            let allowed =
-                route.starts_with("POST /api/containers/{id}/") || route == "POST /api/images/pull";
+            let allowed = route.starts_with("POST /api/containers/{id}/")
+                || route == "GET /api/containers/{id}/exec/ws"
+                || route == "POST /api/images/pull";
             assert!(allowed, "{route} should be admin-only");
         }
     }

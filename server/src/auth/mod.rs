@@ -199,6 +199,10 @@ fn is_api_like(path: &str) -> bool {
 /// Whether a request changes state (and is therefore audited): POST/PUT/PATCH/DELETE, except the
 /// server functions that are reads.
 pub fn changes_state(method: &Method, path: &str) -> bool {
+    // an interactive exec session is opened with a GET (the WebSocket handshake) and is audited too
+    if path.starts_with("/api/containers/") && path.ends_with("/exec/ws") {
+        return true;
+    }
     if matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) {
         return false;
     }

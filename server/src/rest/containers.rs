@@ -3,19 +3,23 @@
 use std::collections::BTreeMap;
 
 use axum::Extension;
+use axum::body::Body;
 use axum::extract::{Path, State};
-use axum::http::Method;
+use axum::http::{Method, header};
+use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
+use futures_util::StreamExt;
 use serde::Deserialize;
 
 use super::ApiRoute;
 use super::envelope::{
     ApiError, ApiResult, ForceQuery, JsonBody, QueryParams, created, list, ok, query_bool,
 };
+use super::sse::json_stream;
 use crate::AppState;
 use crate::auth::Identity;
 use crate::auth::access::Access;
-use app::docker::LogTail;
+use app::docker::{LogFilter, LogRequest, LogTail, parse_time_parameter};
 use app::error::AppError;
 use app::model::containers::{CreateContainerRequest, KillRequest, RenameRequest, StopRequest};
 use serde_json::Value;
@@ -113,7 +117,7 @@ pub fn routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             Method::GET,
             "/api/containers/{id}/logs",
-            "Get container logs (?tail=100 or all)",
+            "Get container logs (?tail=100|all&since=&until=&timestamps=&stdout=&stderr=&grep=&ignore_case=&regex=&format=text; ?follow=true streams them as SSE)",
             get(container_logs),
         )
         .requires(Access::viewer("logs", "read container logs")),
@@ -127,7 +131,7 @@ pub fn routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             Method::GET,
             "/api/containers/{id}/stats",
-            "One sample of a container's resource usage",
+            "One sample of a container's resource usage (?stream=true: SSE, one sample a second)",
             get(container_stats),
         )
         .requires(Access::viewer("stats", "read container stats")),
@@ -284,6 +288,22 @@ async fn remove_container(
 #[derive(Debug, Deserialize)]
 struct LogsQuery {
     tail: Option<String>,
+    since: Option<String>,
+    until: Option<String>,
+    #[serde(default, deserialize_with = "query_bool")]
+    timestamps: Option<bool>,
+    #[serde(default, deserialize_with = "query_bool")]
+    stdout: Option<bool>,
+    #[serde(default, deserialize_with = "query_bool")]
+    stderr: Option<bool>,
+    #[serde(default, deserialize_with = "query_bool")]
+    follow: Option<bool>,
+    grep: Option<String>,
+    #[serde(default, deserialize_with = "query_bool")]
+    ignore_case: Option<bool>,
+    #[serde(default, deserialize_with = "query_bool")]
+    regex: Option<bool>,
+    format: Option<String>,
 }
 
 /// Parses `tail`: a non-negative integer or `all`; absent means 100.
@@ -299,13 +319,98 @@ fn parse_tail(tail: Option<&str>) -> Result<LogTail, AppError> {
     }
 }
 
+impl LogsQuery {
+    /// The service's request, every value checked.
+    fn request(&self) -> Result<LogRequest, AppError> {
+        let time = |name: &str, value: &Option<String>| {
+            value
+                .as_deref()
+                .map(|text| parse_time_parameter(name, text))
+                .transpose()
+        };
+        let filter = self
+            .grep
+            .as_deref()
+            .map(|grep| {
+                LogFilter::new(
+                    grep,
+                    self.ignore_case.unwrap_or(false),
+                    self.regex.unwrap_or(false),
+                )
+            })
+            .transpose()?;
+        Ok(LogRequest {
+            tail: parse_tail(self.tail.as_deref())?,
+            since: time("since", &self.since)?,
+            until: time("until", &self.until)?,
+            timestamps: self.timestamps.unwrap_or(false),
+            stdout: self.stdout.unwrap_or(true),
+            stderr: self.stderr.unwrap_or(true),
+            filter,
+        })
+    }
+
+    /// Whether the log is asked for as a text download (`format=text`; `json`, the default, is the
+    /// envelope).
+    fn as_text(&self) -> Result<bool, AppError> {
+        match self.format.as_deref().map(str::trim) {
+            None => Ok(false),
+            Some(format) if format.eq_ignore_ascii_case("json") => Ok(false),
+            Some(format) if format.eq_ignore_ascii_case("text") => Ok(true),
+            Some(other) => Err(AppError::bad_request(format!(
+                "Invalid query parameter 'format': '{other}' is not 'json' or 'text'"
+            ))),
+        }
+    }
+}
+
+/// A file name safe in a Content-Disposition header.
+fn download_name(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect()
+}
+
 async fn container_logs(
     State(state): State<AppState>,
     Path(id): Path<String>,
     QueryParams(query): QueryParams<LogsQuery>,
 ) -> ApiResult {
-    let tail = parse_tail(query.tail.as_deref())?;
-    ok("logs", state.docker.container_logs(&id, tail).await?)
+    let request = query.request()?;
+    let as_text = query.as_text()?;
+    if query.follow.unwrap_or(false) {
+        if as_text {
+            return Err(ApiError(AppError::bad_request(
+                "Query parameters 'follow=true' and 'format=text' cannot be combined",
+            )));
+        }
+        return Ok(json_stream(state.docker.follow_logs(&id, &request).await?));
+    }
+    if as_text {
+        let (name, body) = state.docker.container_log_text(&id, &request).await?;
+        let body = body.map(|chunk| chunk.map_err(std::io::Error::other));
+        return Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/plain; charset=utf-8".to_string(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}.log\"", download_name(&name)),
+                ),
+            ],
+            Body::from_stream(body),
+        )
+            .into_response());
+    }
+    ok("logs", state.docker.container_logs(&id, &request).await?)
 }
 
 #[derive(Debug, Deserialize)]
@@ -324,7 +429,20 @@ async fn container_top(
     )
 }
 
-async fn container_stats(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+#[derive(Debug, Deserialize)]
+struct StatsQuery {
+    #[serde(default, deserialize_with = "query_bool")]
+    stream: Option<bool>,
+}
+
+async fn container_stats(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    QueryParams(query): QueryParams<StatsQuery>,
+) -> ApiResult {
+    if query.stream.unwrap_or(false) {
+        return Ok(json_stream(state.docker.stream_stats(&id).await?));
+    }
     ok("stats", state.docker.container_stats(&id).await?)
 }
 

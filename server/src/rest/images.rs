@@ -26,6 +26,7 @@ use super::envelope::{
     ApiError, ApiResult, JSON_BODY_LIMIT, JsonBody, QueryParams, created, list, ok,
     parse_json_body, query_bool,
 };
+use super::sse::{progress_stream, wants_event_stream};
 use crate::AppState;
 use crate::auth::access::Access;
 use app::error::AppError;
@@ -59,7 +60,7 @@ pub fn routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             Method::POST,
             "/api/images/pull",
-            "Pull an image (body: {\"image\": \"nginx\", \"tag\": \"latest\"})",
+            "Pull an image (body: {\"image\": \"nginx\", \"tag\": \"latest\"}; Accept: text/event-stream streams progress)",
             post(pull_image),
         )
         .requires(Access::operator("pull", "pull images")),
@@ -67,7 +68,8 @@ pub fn routes() -> Vec<ApiRoute> {
             Method::POST,
             "/api/images/build",
             "Build an image (JSON body: {\"path\": \"/ctx\", \"tag\": \"app:1\"}; or a tar build context \
-             body, up to 512 MiB, with ?tag=..&dockerfile=..&buildargs={json}&labels={json})",
+             body, up to 512 MiB, with ?tag=..&dockerfile=..&buildargs={json}&labels={json}; Accept: \
+             text/event-stream streams progress)",
             upload(post(build_image)),
         )
         .requires(Access::admin("build", "build images")),
@@ -284,8 +286,14 @@ async fn post_image_path(
 
 async fn pull_image(
     State(state): State<AppState>,
+    headers: HeaderMap,
     JsonBody(request): JsonBody<PullRequest>,
 ) -> ApiResult {
+    if wants_event_stream(&headers) {
+        return Ok(progress_stream(
+            state.docker.pull_image_progress(request).await?,
+        ));
+    }
     ok("result", state.docker.pull_image(request).await?)
 }
 
@@ -474,6 +482,15 @@ async fn build_image(State(state): State<AppState>, request: Request) -> ApiResu
             rm: options.rm,
         };
         let upload = upload(&headers, body)?;
+        if wants_event_stream(&headers) {
+            let failure = upload.failure.clone();
+            let steps = state
+                .docker
+                .build_image_from_tar_progress(build, upload.stream)
+                .await?
+                .map(move |step| step.map_err(|err| failure.error().unwrap_or(err)));
+            return Ok(progress_stream(steps));
+        }
         let result = state
             .docker
             .build_image_from_tar(build, upload.stream)
@@ -493,6 +510,11 @@ async fn build_image(State(state): State<AppState>, request: Request) -> ApiResu
             ))
         })?;
     let build: BuildRequest = parse_json_body(&bytes)?;
+    if wants_event_stream(&headers) {
+        return Ok(progress_stream(
+            state.docker.build_image_from_path_progress(build).await?,
+        ));
+    }
     created("result", state.docker.build_image_from_path(build).await?)
 }
 

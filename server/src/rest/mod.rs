@@ -5,8 +5,12 @@ pub mod audit;
 pub mod auth;
 pub mod containers;
 pub mod envelope;
+pub mod events;
+pub mod exec;
 pub mod images;
 pub mod networks;
+pub mod sse;
+pub mod stats;
 pub mod system;
 pub mod tokens;
 pub mod users;
@@ -90,6 +94,9 @@ impl ApiRoute {
 /// Every REST route, in the order `/api/commands` lists them.
 pub fn api_routes() -> Vec<ApiRoute> {
     let mut routes = containers::routes();
+    routes.extend(exec::routes());
+    routes.extend(stats::routes());
+    routes.extend(events::routes());
     routes.extend(images::routes());
     routes.extend(volumes::routes());
     routes.extend(networks::routes());

@@ -1,11 +1,15 @@
 //! The test harness: the real router on an ephemeral port, talking to the real Docker daemon.
 
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
+use bytes::Bytes;
+use futures_util::{Stream, StreamExt};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
-use app::docker::DockerEndpoint;
+use app::docker::{DockerEndpoint, DockerService};
 use berth::{AppState, Config, router};
 
 /// The local test image (made by scripts/docker-env.sh).
@@ -48,6 +52,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// Direct daemon client, to check what really happened.
     pub docker: bollard::Docker,
+    /// The server's own Docker service (to read its count of open daemon streams).
+    pub service: DockerService,
     /// The app's database (in its own temporary data directory unless the test chose one).
     pub store: berth::store::Store,
     /// Keeps the temporary data directory alive as long as the app.
@@ -140,6 +146,7 @@ impl TestApp {
         }
         configure(&mut config);
         let state = AppState::from_config(&config);
+        let service = state.docker.clone();
         let store = state.auth.store.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -169,6 +176,44 @@ impl TestApp {
             docker,
             store,
             _data_dir: Some(data_dir),
+            service,
+        }
+    }
+
+    /// Opens a Server-Sent Events stream (`Accept: text/event-stream`), with an optional JSON body.
+    pub async fn sse(&self, method: Method, path: &str, body: Option<Value>) -> SseStream {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path}", self.address))
+            .header("accept", "text/event-stream");
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("request sent");
+        SseStream {
+            status: response.status(),
+            content_type: response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or_default()
+                .to_string(),
+            body: Box::pin(response.bytes_stream()),
+            buffer: Vec::new(),
+            comments: Vec::new(),
+        }
+    }
+
+    /// Waits until the server holds no daemon stream open any more (or panics after `wait`).
+    pub async fn wait_for_no_open_streams(&self, wait: Duration) {
+        let deadline = tokio::time::Instant::now() + wait;
+        while self.service.open_streams() > 0 {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} daemon streams still open after {wait:?}",
+                self.service.open_streams()
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
 
@@ -329,4 +374,111 @@ pub fn on_private_engine(test: &str) -> bool {
 pub fn test_subnet(slot: u8) -> (String, String) {
     let third = (std::process::id() % 50) * 5 + u32::from(slot % 5);
     (format!("10.213.{third}.0/24"), format!("10.213.{third}"))
+}
+
+/// One Server-Sent Event: its name (`None` for plain messages) and its JSON data.
+#[derive(Debug, Clone)]
+pub struct SseEvent {
+    /// The `event:` field.
+    pub event: Option<String>,
+    /// The `data:` field, parsed as JSON (Null when it is not JSON).
+    pub data: Value,
+}
+
+/// A Server-Sent Events response read event by event.
+pub struct SseStream {
+    /// HTTP status.
+    pub status: StatusCode,
+    /// Content-Type header.
+    pub content_type: String,
+    body: Pin<Box<dyn Stream<Item = reqwest::Result<Bytes>> + Send>>,
+    buffer: Vec<u8>,
+    /// The comments seen so far (e.g. keep-alives).
+    pub comments: Vec<String>,
+}
+
+impl SseStream {
+    /// Asserts a started stream (200, text/event-stream).
+    #[track_caller]
+    pub fn expect_stream(&self) {
+        assert_eq!(self.status.as_u16(), 200, "not a stream");
+        assert!(
+            self.content_type.starts_with("text/event-stream"),
+            "content type {}",
+            self.content_type
+        );
+    }
+
+    /// The rest of the body as JSON (for answers that are not streams).
+    pub async fn json(mut self) -> Value {
+        let mut bytes = std::mem::take(&mut self.buffer);
+        while let Some(chunk) = self.body.next().await {
+            bytes.extend_from_slice(&chunk.expect("body chunk"));
+        }
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null)
+    }
+
+    /// The next event, `None` when the stream ended; panics when none comes within `wait`.
+    pub async fn next_event(&mut self, wait: Duration) -> Option<SseEvent> {
+        tokio::time::timeout(wait, self.read_event())
+            .await
+            .unwrap_or_else(|_| panic!("no event within {wait:?}"))
+    }
+
+    /// Reads events until one satisfies `wanted`; panics when the stream ends or `wait` passes first.
+    pub async fn find(&mut self, wait: Duration, wanted: impl Fn(&SseEvent) -> bool) -> SseEvent {
+        let found = tokio::time::timeout(wait, async {
+            while let Some(event) = self.read_event().await {
+                if wanted(&event) {
+                    return Some(event);
+                }
+            }
+            None
+        })
+        .await
+        .unwrap_or_else(|_| panic!("no matching event within {wait:?}"));
+        found.expect("the stream ended before a matching event")
+    }
+
+    /// Every event until the stream ends; panics if it has not ended within `wait`.
+    pub async fn until_end(&mut self, wait: Duration) -> Vec<SseEvent> {
+        tokio::time::timeout(wait, async {
+            let mut events = Vec::new();
+            while let Some(event) = self.read_event().await {
+                events.push(event);
+            }
+            events
+        })
+        .await
+        .unwrap_or_else(|_| panic!("the stream did not end within {wait:?}"))
+    }
+
+    async fn read_event(&mut self) -> Option<SseEvent> {
+        loop {
+            if let Some(end) = self.buffer.windows(2).position(|w| w == b"\n\n") {
+                let block: Vec<u8> = self.buffer.drain(..end + 2).collect();
+                let text = String::from_utf8_lossy(&block);
+                let mut event = None;
+                let mut data = Vec::new();
+                for line in text.lines() {
+                    if let Some(comment) = line.strip_prefix(':') {
+                        self.comments.push(comment.trim().to_string());
+                    } else if let Some(name) = line.strip_prefix("event:") {
+                        event = Some(name.trim().to_string());
+                    } else if let Some(value) = line.strip_prefix("data:") {
+                        data.push(value.strip_prefix(' ').unwrap_or(value).to_string());
+                    }
+                }
+                if data.is_empty() {
+                    continue;
+                }
+                let data = serde_json::from_str(&data.join("\n")).unwrap_or(Value::Null);
+                return Some(SseEvent { event, data });
+            }
+            match self.body.next().await {
+                Some(Ok(chunk)) => self.buffer.extend_from_slice(&chunk),
+                Some(Err(_)) | None => return None,
+            }
+        }
+    }
 }

@@ -1,6 +1,8 @@
 //! Container operations.
 
+pub mod logs;
 mod spec;
+mod stats;
 
 use std::collections::BTreeMap;
 
@@ -11,18 +13,18 @@ use bollard::models::{
 };
 use bollard::query_parameters::{
     CreateContainerOptions, InspectContainerOptions, KillContainerOptions, ListContainersOptions,
-    LogsOptions, RemoveContainerOptions, RenameContainerOptions, RestartContainerOptions,
-    StartContainerOptions, StatsOptions, StopContainerOptions, TopOptions,
+    RemoveContainerOptions, RenameContainerOptions, RestartContainerOptions, StartContainerOptions,
+    StatsOptions, StopContainerOptions, TopOptions,
 };
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{DockerService, now_rfc3339, unix_to_rfc3339};
+use super::{DockerService, unix_to_rfc3339};
 use crate::error::AppError;
 use crate::model::ActionResult;
 use crate::model::containers::{
-    ContainerDetails, ContainerLogs, ContainerMount, ContainerNetwork, ContainerProcesses,
-    ContainerStats, ContainerSummary, CreateContainerRequest, PortBinding, PortMap, RestartPolicy,
+    ContainerDetails, ContainerMount, ContainerNetwork, ContainerProcesses, ContainerStats,
+    ContainerSummary, CreateContainerRequest, PortBinding, PortMap, RestartPolicy,
 };
 pub use spec::{build_create_spec, parse_memory, validate_container_name};
 
@@ -498,7 +500,10 @@ impl DockerService {
     }
 
     /// Like [`Self::resolve`], plus whether the container is running.
-    async fn resolve_with_state(&self, id: &str) -> Result<(String, String, bool), AppError> {
+    pub(crate) async fn resolve_with_state(
+        &self,
+        id: &str,
+    ) -> Result<(String, String, bool), AppError> {
         let inspect = self.inspect_raw(id).await?;
         let running = inspect
             .state
@@ -813,33 +818,6 @@ impl DockerService {
                 "The daemon returned no stats for container '{name}'"
             ))),
         }
-    }
-
-    /// The last lines a container printed (stdout and stderr).
-    pub async fn container_logs(&self, id: &str, tail: LogTail) -> Result<ContainerLogs, AppError> {
-        let (full_id, name) = self.resolve(id).await?;
-        let client = self.client().await?;
-        let options = LogsOptions {
-            stdout: true,
-            stderr: true,
-            tail: tail.as_docker(),
-            ..Default::default()
-        };
-        let mut stream = client.logs(&full_id, Some(options));
-        let mut bytes = Vec::new();
-        while let Some(chunk) = stream.next().await {
-            match chunk {
-                Ok(output) => bytes.extend_from_slice(output.as_ref()),
-                Err(err) => return Err(self.fail(err, &subject(id)).await),
-            }
-        }
-        Ok(ContainerLogs {
-            container_id: full_id,
-            name,
-            logs: String::from_utf8_lossy(&bytes).into_owned(),
-            tail: tail.as_json(),
-            timestamp: now_rfc3339(),
-        })
     }
 }
 

@@ -1,0 +1,97 @@
+//! `GET /api/events`: Docker events as Server-Sent Events.
+
+use axum::extract::State;
+use axum::http::{Method, Uri};
+use axum::response::Response;
+use axum::routing::get;
+
+use super::ApiRoute;
+use super::envelope::ApiError;
+use super::sse::json_stream;
+use crate::AppState;
+use crate::auth::access::Access;
+use app::docker::events::EventFilter;
+use app::docker::parse_time_parameter;
+use app::error::AppError;
+
+/// The events routes.
+pub fn routes() -> Vec<ApiRoute> {
+    vec![ApiRoute::new(
+        Method::GET,
+        "/api/events",
+        "Stream Docker events (SSE; ?type=container&container=web&event=start&label=k=v&since=&until=)",
+        get(stream_events),
+    )
+    .requires(Access::viewer("events", "watch Docker events"))]
+}
+
+/// Reads the events query: comma lists for every filter, `label` repeatable, times as Unix seconds or
+/// RFC 3339.
+pub fn parse_event_filter(query: Option<&str>) -> Result<EventFilter, AppError> {
+    let mut filter = EventFilter::default();
+    let split = |value: &str| -> Vec<String> {
+        value
+            .split(',')
+            .map(str::trim)
+            .map(str::to_string)
+            .collect()
+    };
+    for (key, value) in form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        match key.as_ref() {
+            "type" => filter.types.extend(split(&value)),
+            "container" => filter.containers.extend(split(&value)),
+            "image" => filter.images.extend(split(&value)),
+            "volume" => filter.volumes.extend(split(&value)),
+            "network" => filter.networks.extend(split(&value)),
+            "event" => filter.actions.extend(split(&value)),
+            "label" => filter.labels.push(value.trim().to_string()),
+            "since" => filter.since = Some(parse_time_parameter("since", &value)?),
+            "until" => filter.until = Some(parse_time_parameter("until", &value)?),
+            // other parameters are ignored, as on every other route (e.g. an access token)
+            _ => {}
+        }
+    }
+    filter.validate()?;
+    Ok(filter)
+}
+
+async fn stream_events(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
+    let filter = parse_event_filter(uri.query())?;
+    let events = state.docker.events(&filter).await?;
+    Ok(json_stream(events))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_filter_is_read_with_lists_and_repeated_labels() {
+        let filter = parse_event_filter(Some(
+            "type=container,image&container=web&event=start,die&label=a%3D1&label=b&since=10&until=1970-01-01T00:00:20Z",
+        ))
+        .unwrap();
+        assert_eq!(filter.types, vec!["container", "image"]);
+        assert_eq!(filter.containers, vec!["web"]);
+        assert_eq!(filter.actions, vec!["start", "die"]);
+        assert_eq!(filter.labels, vec!["a=1", "b"]);
+        assert_eq!((filter.since, filter.until), (Some(10), Some(20)));
+    }
+
+    #[test]
+    fn bad_values_are_refused() {
+        for query in [
+            "type=bogus",
+            "since=yesterday",
+            "until=10m",
+            "container=",
+            "since=5&until=4",
+        ] {
+            assert_eq!(
+                parse_event_filter(Some(query)).unwrap_err().status_code(),
+                400,
+                "{query}"
+            );
+        }
+    }
+}

@@ -1,0 +1,27 @@
+//! `GET /api/stats`: one sample of every running container.
+
+use axum::extract::State;
+use axum::http::Method;
+use axum::routing::get;
+
+use super::ApiRoute;
+use super::envelope::{ApiResult, list};
+use crate::AppState;
+use crate::auth::access::Access;
+
+/// The fleet stats routes.
+pub fn routes() -> Vec<ApiRoute> {
+    vec![
+        ApiRoute::new(
+            Method::GET,
+            "/api/stats",
+            "One sample of every running container's resource usage, taken concurrently",
+            get(fleet_stats),
+        )
+        .requires(Access::viewer("stats", "read container stats")),
+    ]
+}
+
+async fn fleet_stats(State(state): State<AppState>) -> ApiResult {
+    list("stats", state.docker.fleet_stats().await?)
+}

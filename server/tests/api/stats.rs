@@ -1,0 +1,87 @@
+//! `GET /api/containers/{id}/stats?stream=true` and `GET /api/stats`.
+#![allow(clippy::unwrap_used)]
+
+use std::time::{Duration, Instant};
+
+use reqwest::Method;
+use serde_json::{Value, json};
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn stream_stats_send_a_sample_about_every_second() {
+    let app = TestApp::spawn().await;
+    let name = unique("statstream");
+    let _guard = app.running_container(&name).await;
+    let mut samples = app
+        .sse(
+            Method::GET,
+            &format!("/api/containers/{name}/stats?stream=true"),
+            None,
+        )
+        .await;
+    samples.expect_stream();
+    let started = Instant::now();
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        let sample = samples.next_event(Duration::from_secs(10)).await.unwrap();
+        assert_eq!(sample.event, None);
+        seen.push(sample.data);
+    }
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(8), "{elapsed:?}");
+    for sample in &seen {
+        assert_eq!(sample["name"], name.as_str());
+        assert_eq!(sample["container_id"].as_str().unwrap().len(), 64);
+        assert!(sample["memory_usage"].as_u64().is_some(), "{sample}");
+        assert!(sample["cpu_percent"].as_f64().is_some(), "{sample}");
+        assert!(sample["pids"].as_u64().unwrap() >= 1, "{sample}");
+    }
+    assert_ne!(seen[0]["read"], seen[2]["read"], "fresh samples");
+    drop(samples);
+    app.wait_for_no_open_streams(Duration::from_secs(10)).await;
+}
+
+#[tokio::test]
+async fn stream_stats_of_an_unknown_container_is_a_404_before_streaming() {
+    let app = TestApp::spawn().await;
+    app.get(&format!(
+        "/api/containers/{}/stats?stream=true",
+        unique("nope")
+    ))
+    .await
+    .expect_error(404);
+    app.get(&format!(
+        "/api/containers/{}/stats?stream=often",
+        unique("nope")
+    ))
+    .await
+    .expect_error(400);
+}
+
+#[tokio::test]
+async fn fleet_stats_include_each_running_container_and_no_stopped_one() {
+    let app = TestApp::spawn().await;
+    let first = unique("fleet");
+    let second = unique("fleet");
+    let stopped = unique("fleet-stopped");
+    let _first = app.running_container(&first).await;
+    let _second = app.running_container(&second).await;
+    let _stopped = app
+        .create_container(json!({"image": test_image(), "name": stopped}))
+        .await;
+    let body = app.get("/api/stats").await.expect(200);
+    assert_eq!(body["success"], true);
+    let stats = body["stats"].as_array().unwrap();
+    assert_eq!(body["count"].as_u64().unwrap() as usize, stats.len());
+    let ours: Vec<&Value> = stats
+        .iter()
+        .filter(|s| s["name"] == first.as_str() || s["name"] == second.as_str())
+        .collect();
+    assert_eq!(ours.len(), 2, "{body}");
+    for sample in ours {
+        assert_eq!(sample["container_id"].as_str().unwrap().len(), 64);
+        assert!(sample["memory_limit"].as_u64().unwrap() > 0, "{sample}");
+    }
+    assert!(!stats.iter().any(|s| s["name"] == stopped.as_str()));
+}
