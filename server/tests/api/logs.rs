@@ -105,6 +105,43 @@ async fn follow_delivers_lines_written_after_the_request_and_ends_when_the_conta
 }
 
 #[tokio::test]
+async fn follow_with_grep_searches_the_whole_history_then_follows_new_matches() {
+    let app = TestApp::spawn().await;
+    let name = unique("followgrep");
+    let _guard = app
+        .create_container(json!({
+            "image": test_image(), "name": name,
+            "command": ["sh", "-c", "echo match-old; seq 1 500; sleep 2; echo other; echo match-new; sleep 1"]
+        }))
+        .await;
+    app.post_empty(&format!("/api/containers/{name}/start"))
+        .await
+        .expect(200);
+    let mut follow = app
+        .sse(
+            Method::GET,
+            &format!("/api/containers/{name}/logs?follow=true&grep=match&tail=5"),
+            None,
+        )
+        .await;
+    follow.expect_stream();
+    let lines: Vec<Value> = follow
+        .until_end(WAIT)
+        .await
+        .into_iter()
+        .map(|e| e.data)
+        .collect();
+    assert_eq!(
+        lines,
+        vec![
+            json!({"stream": "stdout", "line": "match-old"}),
+            json!({"stream": "stdout", "line": "match-new"})
+        ]
+    );
+    app.wait_for_no_open_streams(WAIT).await;
+}
+
+#[tokio::test]
 async fn follow_with_timestamps_gives_each_line_its_time() {
     let app = TestApp::spawn().await;
     let guard = finished_container(&app, "stamped", "echo one; echo two").await;

@@ -412,16 +412,100 @@ impl DockerService {
         Ok((name, body.boxed()))
     }
 
-    /// A container's log, live: the last `tail` lines, then new lines as they are written (matching the
-    /// filter, if any). Ends when the container stops or the stream is dropped.
+    /// A container's log, live: the last `tail` lines, then new lines as they are written. With a filter,
+    /// the whole log is searched first (the last `tail` matches), then new matching lines follow. Ends
+    /// when the container stops or the stream is dropped.
     pub async fn follow_logs(
         &self,
         id: &str,
         request: &LogRequest,
-    ) -> Result<impl Stream<Item = Result<LogLine, AppError>> + Send + 'static, AppError> {
-        let (_, _, lines) = self.log_lines(id, request, true).await?;
-        Ok(lines)
+    ) -> Result<std::pin::Pin<Box<dyn Stream<Item = Result<LogLine, AppError>> + Send>>, AppError>
+    {
+        if request.filter.is_none() {
+            let (_, _, lines) = self.log_lines(id, request, true).await?;
+            return Ok(lines.boxed());
+        }
+        // 1. the history, searched whole, every line with its time (to know where it ended)
+        let stamped = LogRequest {
+            tail: LogTail::All,
+            timestamps: true,
+            filter: None,
+            ..request.clone()
+        };
+        let (full_id, _, history) = self.log_lines(id, &stamped, false).await?;
+        let filter = request.filter.clone();
+        let keep = match request.tail {
+            LogTail::Last(n) => Some(n as usize),
+            LogTail::All => None,
+        };
+        let mut kept: VecDeque<LogLine> = VecDeque::new();
+        let mut last_seen: Option<(i64, u32)> = None;
+        let mut history = std::pin::pin!(history);
+        while let Some(line) = history.next().await {
+            let line = line?;
+            if let Some(time) = line.timestamp.as_deref().and_then(parse_log_time) {
+                last_seen = last_seen.max(Some(time));
+            }
+            if !filter.as_ref().is_some_and(|f| f.matches(&line.line)) || keep == Some(0) {
+                continue;
+            }
+            if keep.is_some_and(|n| kept.len() >= n) {
+                kept.pop_front();
+            }
+            kept.push_back(line);
+        }
+        // 2. then live lines from where the history ended (lines of that same second already seen are
+        //    skipped by their time)
+        let live_request = LogRequest {
+            tail: LogTail::All,
+            since: last_seen.map(|(seconds, _)| seconds).or(request.since),
+            ..stamped
+        };
+        let (_, _, live) = self.log_lines(&full_id, &live_request, true).await?;
+        let wants_time = request.timestamps;
+        let strip = move |mut line: LogLine| {
+            if !wants_time {
+                line.timestamp = None;
+            }
+            line
+        };
+        let live = live.filter_map(move |line| {
+            let keep = match &line {
+                Ok(line) => {
+                    let time = line.timestamp.as_deref().and_then(parse_log_time);
+                    let new = match (time, last_seen) {
+                        (Some(time), Some(seen)) => time > seen,
+                        _ => true,
+                    };
+                    new && filter.as_ref().is_some_and(|f| f.matches(&line.line))
+                }
+                Err(_) => true,
+            };
+            std::future::ready(keep.then_some(line))
+        });
+        let history = futures_util::stream::iter(kept.into_iter().map(Ok));
+        Ok(history
+            .chain(live)
+            .map(move |line| line.map(&strip))
+            .boxed())
     }
+}
+
+/// A log line's time (`2024-01-01T12:00:00.123456789Z`) as (Unix seconds, nanoseconds), to order lines.
+fn parse_log_time(text: &str) -> Option<(i64, u32)> {
+    let seconds = crate::docker::parse_time_parameter("timestamp", text).ok()?;
+    let nanos = match text.split_once('.') {
+        Some((_, rest)) => {
+            let digits: String = rest
+                .chars()
+                .take_while(char::is_ascii_digit)
+                .take(9)
+                .collect();
+            format!("{digits:0<9}").parse().ok()?
+        }
+        None => 0,
+    };
+    Some((seconds, nanos))
 }
 
 #[cfg(test)]
@@ -491,6 +575,15 @@ mod tests {
         assert_eq!(lines.len(), 2);
         assert_eq!(lines[0].line.len(), MAX_LINE_BYTES);
         assert_eq!(lines[1].line.len(), 10);
+    }
+
+    #[test]
+    fn log_times_order_by_seconds_then_nanoseconds() {
+        let a = parse_log_time("2024-01-01T12:00:00.5Z").unwrap();
+        let b = parse_log_time("2024-01-01T12:00:00.123456789Z").unwrap();
+        let c = parse_log_time("2024-01-01T12:00:01Z").unwrap();
+        assert_eq!(a, (1_704_110_400, 500_000_000));
+        assert!(b < a && a < c);
     }
 
     #[test]
