@@ -7,6 +7,7 @@
 use leptos::prelude::*;
 
 use crate::model::events::DockerEvent;
+use crate::model::live::LogLine;
 
 /// The container events that change what a container list shows.
 pub const CONTAINER_LIST_EVENTS: &str =
@@ -19,6 +20,22 @@ pub fn use_docker_events(query: &str) -> ReadSignal<Option<DockerEvent>> {
     let url = format!("/api/events?{query}");
     follow_stream::<DockerEvent>(url, move |event| set_latest.set(Some(event)));
     latest
+}
+
+/// The log lines of container `container` as they are written (`GET /api/containers/{id}/logs?follow=true`
+/// with `query`, e.g. `tail=100&timestamps=true&grep=error`), keeping the newest `keep` lines: a signal the
+/// logs view renders. The stream ends by itself when the container stops.
+pub fn use_log_lines(container: &str, query: &str, keep: usize) -> ReadSignal<Vec<LogLine>> {
+    let (lines, set_lines) = signal(Vec::<LogLine>::new());
+    let url = format!("/api/containers/{container}/logs?follow=true&{query}");
+    follow_stream::<LogLine>(url, move |line| {
+        set_lines.update(|lines| {
+            lines.push(line);
+            let excess = lines.len().saturating_sub(keep);
+            lines.drain(..excess);
+        })
+    });
+    lines
 }
 
 /// Opens the Server-Sent Events stream at `url` in the browser and hands each message, decoded from JSON as
