@@ -49,15 +49,7 @@ impl EventFilter {
                 )));
             }
         }
-        let named = [
-            ("container", &self.containers),
-            ("image", &self.images),
-            ("volume", &self.volumes),
-            ("network", &self.networks),
-            ("event", &self.actions),
-            ("label", &self.labels),
-        ];
-        for (name, values) in named {
+        for (name, values) in self.named_filters() {
             if values.iter().any(|v| v.trim().is_empty()) {
                 return Err(AppError::bad_request(format!(
                     "Invalid query parameter '{name}': values must not be empty"
@@ -74,19 +66,22 @@ impl EventFilter {
         Ok(())
     }
 
-    /// The daemon's `filters` map.
-    fn daemon_filters(&self) -> HashMap<String, Vec<String>> {
-        let pairs = [
-            ("type", &self.types),
+    /// The filters that name objects, actions or labels, by their query key (the daemon's key too).
+    fn named_filters(&self) -> [(&'static str, &Vec<String>); 6] {
+        [
             ("container", &self.containers),
             ("image", &self.images),
             ("volume", &self.volumes),
             ("network", &self.networks),
             ("event", &self.actions),
             ("label", &self.labels),
-        ];
-        pairs
-            .into_iter()
+        ]
+    }
+
+    /// The daemon's `filters` map.
+    fn daemon_filters(&self) -> HashMap<String, Vec<String>> {
+        std::iter::once(("type", &self.types))
+            .chain(self.named_filters())
             .filter(|(_, values)| !values.is_empty())
             .map(|(key, values)| (key.to_string(), values.clone()))
             .collect()
