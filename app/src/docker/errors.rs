@@ -31,6 +31,9 @@ pub fn docker_error(err: Error, subject: &str) -> AppError {
                 AppError::NotFound(capitalize(&message))
             }
             404 => AppError::NotFound(format!("{subject} not found")),
+            // The daemon's router redirects a path it had to clean (`//`, `/./`, `/../`): an identifier that
+            // holds those cannot name any object.
+            300..=399 => AppError::NotFound(format!("{subject} not found")),
             409 => AppError::Conflict(format!("{subject}: {}", capitalize(&message))),
             400 => AppError::BadRequest(format!("{subject}: {}", capitalize(&message))),
             403 => AppError::Forbidden(format!("{subject}: {}", capitalize(&message))),
@@ -103,6 +106,18 @@ mod tests {
             status_code,
             message: message.to_string(),
         }
+    }
+
+    #[test]
+    fn daemon_redirect_for_an_identifier_with_slashes_is_not_found() {
+        let err = docker_error(
+            daemon(301, "<a href=\"/containers/x/stats\">Moved</a>"),
+            "Container 'x/../'",
+        );
+        assert_eq!(
+            err,
+            AppError::NotFound("Container 'x/../' not found".into())
+        );
     }
 
     #[test]

@@ -173,3 +173,44 @@ async fn configured_cors_origins_get_preflight_answers() {
         "allowed origin reaches validation"
     );
 }
+
+#[tokio::test]
+async fn container_ids_that_cannot_exist_are_404_on_every_container_route() {
+    let app = TestApp::spawn().await;
+    for id in [
+        "%27%3B%20rm%20-rf%20%2F",
+        "..%2F..%2Fx",
+        "a%2F%2Fb",
+        "x%2F.%2Fy",
+        "%20",
+        "a%22b%20c",
+    ] {
+        for (method, action) in [
+            (reqwest::Method::GET, ""),
+            (reqwest::Method::GET, "/stats"),
+            (reqwest::Method::GET, "/logs"),
+            (reqwest::Method::GET, "/top"),
+            (reqwest::Method::GET, "/inspect"),
+            (reqwest::Method::POST, "/start"),
+            (reqwest::Method::POST, "/stop"),
+            (reqwest::Method::POST, "/restart"),
+            (reqwest::Method::POST, "/pause"),
+            (reqwest::Method::DELETE, "/remove"),
+        ] {
+            let reply = app
+                .request(
+                    method.clone(),
+                    &format!("/api/containers/{id}{action}"),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                reply.status.as_u16(),
+                404,
+                "{method} /api/containers/{id}{action}: {}",
+                reply.body
+            );
+            assert_eq!(reply.body["success"], false);
+        }
+    }
+}
