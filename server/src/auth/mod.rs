@@ -491,13 +491,15 @@ impl AuditSlot {
 
 /// Records every state-changing request (allowed, refused or failed) in the audit trail. Logins are
 /// recorded by the login route itself, with the name that was tried.
-pub async fn audit(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+pub async fn audit(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     if !changes_state(&method, &path) || path == "/api/auth/login" {
         return next.run(request).await;
     }
     let address = remote_addr(&request);
+    let (request, path) = name_the_rpc_object(request, path).await;
+    let mut request = request;
     let slot = AuditSlot::default();
     request.extensions_mut().insert(slot.clone());
     let response = next.run(request).await;
@@ -515,6 +517,50 @@ pub async fn audit(State(state): State<AppState>, mut request: Request, next: Ne
         status: response.status().as_u16(),
     });
     response
+}
+
+/// The largest server-function body read to name its object in the audit trail.
+const RPC_AUDIT_BODY_LIMIT: usize = 64 * 1024;
+
+/// A server-function call (`/rpc/...`) names its object in its form body, not its path: the audit trail
+/// records `/rpc/containers/stop?id=web`. Only the identifying fields (`id`, `name`) are copied, never other
+/// arguments; a body that is not a small form is left alone (and the path kept as it is).
+async fn name_the_rpc_object(request: Request, path: String) -> (Request, String) {
+    let is_form = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    let small = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok())
+        .is_some_and(|length| length <= RPC_AUDIT_BODY_LIMIT);
+    if !path.starts_with("/rpc/") || !is_form || !small {
+        return (request, path);
+    }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, RPC_AUDIT_BODY_LIMIT).await else {
+        return (Request::from_parts(parts, axum::body::Body::empty()), path);
+    };
+    let named: Vec<String> = form_urlencoded::parse(&bytes)
+        .filter(|(key, _)| key == "id" || key == "name")
+        .map(|(key, value)| {
+            form_urlencoded::Serializer::new(String::new())
+                .append_pair(&key, &value)
+                .finish()
+        })
+        .collect();
+    let described = if named.is_empty() {
+        path
+    } else {
+        format!("{path}?{}", named.join("&"))
+    };
+    (
+        Request::from_parts(parts, axum::body::Body::from(bytes)),
+        described,
+    )
 }
 
 /// Records an exec session in the audit trail (for the exec WebSocket): `path` names the container,

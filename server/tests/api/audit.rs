@@ -229,3 +229,24 @@ async fn logins_are_audited_with_the_name_that_was_tried() {
     assert_eq!(outcomes, [("allowed", 200), ("denied", 401)]);
     assert!(rows.iter().all(|r| r["path"] == "/api/auth/login"));
 }
+
+#[tokio::test]
+async fn console_actions_are_audited_with_the_object_they_name() {
+    let app = TestApp::spawn().await;
+    let missing = unique("audit-rpc");
+    let form = format!("id={missing}");
+    let reply = app
+        .request(
+            Method::POST,
+            "/rpc/containers/stop",
+            Some(("application/x-www-form-urlencoded", form.into_bytes())),
+        )
+        .await;
+    assert_eq!(reply.status.as_u16(), 404, "{}", reply.body);
+    let audit = app.get("/api/audit?limit=20").await.expect(200);
+    let rows = audit["audit"].as_array().expect("rows").clone();
+    let row = row_for(&rows, &format!("/rpc/containers/stop?id={missing}"));
+    assert_eq!(row["method"], "POST");
+    assert_eq!(row["status"], 404);
+    assert_eq!(row["outcome"], "failed");
+}
