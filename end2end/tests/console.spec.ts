@@ -111,7 +111,8 @@ test("a volume is created through the form and removed with its button, without 
   const created = await request.get(`/api/volumes/${VOLUME}`);
   expect(created.status(), await created.text()).toBe(200);
 
-  await row.locator("button.remove").click();
+  // Each row's action is named after the action and the object, for screen readers.
+  await page.getByRole("button", { name: `Remove ${VOLUME}` }).click();
   await expect(row).toHaveCount(0, { timeout: 20_000 });
   await notReloaded(page, "remove");
   const gone = await request.get(`/api/volumes/${VOLUME}`);
@@ -154,7 +155,7 @@ test("a network made through the API shows up and is removed with its button", a
   // predefined networks get no remove button
   await expect(page.locator('#networks-table tr[data-name="bridge"] button.remove')).toHaveCount(0);
 
-  await row.locator("button.remove").click();
+  await page.getByRole("button", { name: `Remove ${NETWORK}` }).click();
   await expect(row).toHaveCount(0, { timeout: 20_000 });
   await notReloaded(page, "remove");
   const gone = await request.get(`/api/networks/${NETWORK}`);

@@ -85,6 +85,10 @@ fn ImagesTable(
                 image.tags.join(", ")
             };
             let for_remove = image.id.clone();
+            let remove_label = format!(
+                "Remove {}",
+                image.tags.first().cloned().unwrap_or_else(|| image.id.clone())
+            );
             view! {
                 <tr data-id=image.id.clone()>
                     <td class="id"><code>{image.id.clone()}</code></td>
@@ -95,6 +99,7 @@ fn ImagesTable(
                         {may_remove.then(|| view! {
                             <button
                                 class="remove"
+                                aria-label=remove_label
                                 on:click=move |_| { remove.dispatch(RemoveImage { id: for_remove.clone() }); }
                             >
                                 "Remove"

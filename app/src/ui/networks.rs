@@ -62,6 +62,7 @@ fn NetworksTable(
                 )
             };
             let for_remove = network.id.clone();
+            let remove_label = format!("Remove {}", network.name);
             let action = if network.predefined {
                 view! { <span class="muted">"predefined"</span> }.into_any()
             } else if !may_remove {
@@ -70,6 +71,7 @@ fn NetworksTable(
                 view! {
                     <button
                         class="remove"
+                        aria-label=remove_label
                         on:click=move |_| { remove.dispatch(RemoveNetwork { id: for_remove.clone() }); }
                     >
                         "Remove"

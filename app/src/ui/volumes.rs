@@ -99,6 +99,7 @@ fn VolumesTable(
                         {may_remove.then(|| view! {
                             <button
                                 class="remove"
+                                aria-label=format!("Remove {for_remove}")
                                 on:click=move |_| { remove.dispatch(RemoveVolume { name: for_remove.clone() }); }
                             >
                                 "Remove"
