@@ -47,6 +47,7 @@ pub struct DockerService {
     policy: Policy,
     client: Arc<RwLock<Option<Docker>>>,
     streams: streams::StreamCounter,
+    fleet: containers::FleetWatch,
     data_root: Arc<RwLock<Option<std::path::PathBuf>>>,
 }
 
@@ -59,6 +60,7 @@ impl DockerService {
             policy,
             client: Arc::new(RwLock::new(None)),
             streams: streams::StreamCounter::default(),
+            fleet: containers::FleetWatch::default(),
             data_root: Arc::new(RwLock::new(None)),
         };
         if let Some(socket) = service
@@ -82,6 +84,12 @@ impl DockerService {
     /// How many daemon streams (events, log follow, stats, exec, progress) this service holds open now.
     pub fn open_streams(&self) -> usize {
         self.streams.open()
+    }
+
+    /// The ids of the containers whose stats stream the fleet stats watch keeps open (see
+    /// [`containers::FLEET_WATCH_IDLE`]).
+    pub fn fleet_watched(&self) -> Vec<String> {
+        self.fleet.watched()
     }
 
     /// The counter every open daemon stream is tracked by.

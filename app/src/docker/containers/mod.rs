@@ -1,5 +1,6 @@
 //! Container operations.
 
+mod fleet;
 pub mod logs;
 mod spec;
 mod stats;
@@ -26,6 +27,8 @@ use crate::model::containers::{
     ContainerDetails, ContainerMount, ContainerNetwork, ContainerProcesses, ContainerStats,
     ContainerSummary, CreateContainerRequest, PortBinding, PortMap, RestartPolicy,
 };
+pub(crate) use fleet::FleetWatch;
+pub use fleet::{FLEET_WATCH_IDLE, FLEET_WATCH_LIMIT};
 pub use spec::{build_create_spec, parse_memory, validate_container_name};
 
 /// How many log lines to return.
