@@ -1,6 +1,7 @@
 //! Berth's server: configuration, the REST API, the console's SSR and server functions, all over one
 //! Docker service.
 
+pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod config;
@@ -85,6 +86,7 @@ impl AppState {
             .output_name("berth")
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
+            .hash_files(assets::hash_file().is_some())
             .site_addr(std::net::SocketAddr::new(config.host, config.port))
             .build();
         Self {
@@ -111,7 +113,12 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let docker = state.docker.clone();
     let leptos_options = state.leptos_options.clone();
-    Router::new()
+    let pkg = assets::pkg_router(
+        std::path::Path::new(leptos_options.site_root.as_ref()),
+        leptos_options.site_pkg_dir.as_ref(),
+        leptos_options.hash_files,
+    );
+    let console = Router::new()
         .merge(rest::router())
         .leptos_routes_with_context(
             &state,
@@ -145,7 +152,8 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(security::preflight_no_content))
         .layer(DefaultBodyLimit::max(rest::envelope::JSON_BODY_LIMIT))
         .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .with_state(state);
+    pkg.merge(console)
 }
 
 /// Unknown API paths get a JSON 404; everything else goes to static files or the console's 404 page.

@@ -1,5 +1,6 @@
 //! The `berth` binary: parse the command line, then serve or manage credentials.
 
+use axum::serve::ListenerExt;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
@@ -39,6 +40,14 @@ async fn serve(config: Config) -> Result<(), String> {
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|err| format!("cannot listen on {address}: {err}"))?;
+    let address = listener.local_addr().unwrap_or(address);
+    // No Nagle delay: on a kept-alive connection (every browser's) a small answer otherwise waits for
+    // the client's delayed ACK, ~40 ms each.
+    let listener = listener.tap_io(|tcp| {
+        if let Err(err) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %err, "cannot set TCP_NODELAY");
+        }
+    });
     match state.docker.client().await {
         Ok(_) => {
             tracing::info!(docker_host = %state.docker.docker_host(), "connected to the Docker daemon")
@@ -55,7 +64,6 @@ async fn serve(config: Config) -> Result<(), String> {
             "authentication is off: no user or token exists (create one with `berth user add`)"
         ),
     }
-    let address = listener.local_addr().unwrap_or(address);
     tracing::info!("Berth listening on http://{address}");
     axum::serve(
         listener,
