@@ -79,6 +79,14 @@ pub fn prepare(config: &Config) -> Result<AppState, StartupError> {
                 .into(),
         ));
     }
+    if config.request_timeout() <= config.docker_timeout() {
+        return Err(StartupError::refused(format!(
+            "--request-timeout ({} s) must be longer than --docker-timeout ({} s): a request waits for \
+             the daemon",
+            config.request_timeout().as_secs(),
+            config.docker_timeout
+        )));
+    }
     let data_dir = config.data_dir();
     let store = Store::open(&data_dir).map_err(|err| StartupError::failed(err.to_string()))?;
     bootstrap_admin(&store)?;

@@ -38,6 +38,14 @@ impl DockerService {
         &self,
         path: &str,
     ) -> Result<Option<T>, AppError> {
+        self.within_timeout(self.raw_get_unbounded(path), path)
+            .await
+    }
+
+    async fn raw_get_unbounded<T: DeserializeOwned>(
+        &self,
+        path: &str,
+    ) -> Result<Option<T>, AppError> {
         let client = self.client().await?;
         let version = client.client_version();
         let versioned = format!(
