@@ -104,3 +104,22 @@ pub fn prepare(config: &Config) -> Result<AppState, StartupError> {
     }
     Ok(AppState::with_store(config, store))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn a_request_timeout_not_longer_than_the_docker_timeout_is_refused() {
+        let config =
+            Config::parse_from(["berth", "--docker-timeout", "30", "--request-timeout", "30"]);
+        let refused = prepare(&config).err().expect("refused");
+        assert_eq!(refused.exit_code, 2);
+        assert!(
+            refused.message.contains("--request-timeout"),
+            "{}",
+            refused.message
+        );
+    }
+}

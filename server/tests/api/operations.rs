@@ -201,8 +201,29 @@ async fn a_daemon_call_slower_than_the_docker_timeout_is_a_504_with_the_contract
 }
 
 #[tokio::test]
-async fn streams_are_not_cut_by_the_docker_timeout() {
-    let app = TestApp::spawn_configured(|config| config.docker_timeout = 1).await;
+async fn a_request_whose_answer_has_not_begun_within_the_request_timeout_is_a_504() {
+    let app = TestApp::spawn_configured(|config| config.request_timeout = Some(1)).await;
+    let name = unique("slow-request");
+    let _container = stubborn_container(&app, &name).await;
+    let started = Instant::now();
+    let message = app
+        .post(
+            &format!("/api/containers/{name}/stop"),
+            json!({"timeout": 5}),
+        )
+        .await
+        .expect_error(504);
+    assert_eq!(message, "Berth did not finish the request within 1 s");
+    assert!(started.elapsed() < Duration::from_secs(4));
+}
+
+#[tokio::test]
+async fn streams_are_cut_neither_by_the_docker_timeout_nor_by_the_request_timeout() {
+    let app = TestApp::spawn_configured(|config| {
+        config.docker_timeout = 1;
+        config.request_timeout = Some(2);
+    })
+    .await;
     let mut events = app.sse(Method::GET, "/api/events", None).await;
     events.expect_stream();
     // quiet for longer than the docker timeout, then an event still arrives
