@@ -295,6 +295,18 @@ impl SocketProxy {
         }));
     }
 
+    /// A "daemon" that accepts connections and never answers.
+    fn start_hanging(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+        let listener = tokio::net::UnixListener::bind(&self.path).expect("proxy socket");
+        self.task = Some(tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((connection, _)) = listener.accept().await {
+                held.push(connection);
+            }
+        }));
+    }
+
     async fn stop(&mut self) {
         if let Some(task) = self.task.take() {
             task.abort();
@@ -368,6 +380,99 @@ async fn while_the_daemon_is_away_requests_are_503_and_its_return_is_served_with
     let waited = time_until_served(&app, "/api/system/info", Duration::from_secs(5)).await;
     assert!(waited < Duration::from_secs(1), "served after {waited:?}");
     app.get("/api/containers").await.expect(200);
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn a_daemon_that_stops_answering_is_a_504_per_call_a_503_health_and_down_in_metrics() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let socket = dir.path().join("engine.sock");
+    let mut proxy = SocketProxy::new(&socket);
+    proxy.start();
+    let app = TestApp::spawn_with(
+        DockerEndpoint::Host(format!("unix://{}", socket.display())),
+        |config| config.docker_timeout = 1,
+    )
+    .await;
+    app.get("/api/system/info").await.expect(200);
+    proxy.stop().await;
+    proxy.start_hanging();
+
+    let started = Instant::now();
+    let message = app.get("/api/system/info").await.expect_error(504);
+    assert_eq!(message, "Docker daemon did not answer within 1 s");
+    assert!(started.elapsed() < Duration::from_secs(3));
+    let health = app.get("/health").await;
+    assert_eq!(health.status.as_u16(), 503, "{}", health.text);
+    assert_eq!(health.body["status"], "unhealthy");
+    let started = Instant::now();
+    let metrics = app.get("/metrics").await;
+    assert!(started.elapsed() < Duration::from_secs(3));
+    assert!(
+        metrics.text.contains("berth_docker_up 0"),
+        "{}",
+        metrics.text
+    );
+
+    proxy.stop().await;
+    proxy.start();
+    time_until_served(&app, "/api/system/info", Duration::from_secs(5)).await;
+    proxy.stop().await;
+}
+
+#[tokio::test]
+async fn under_load_a_daemon_restart_answers_only_200_or_503_and_never_hangs() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let socket = dir.path().join("engine.sock");
+    let mut proxy = SocketProxy::new(&socket);
+    proxy.start();
+    let app = std::sync::Arc::new(
+        TestApp::spawn_with(
+            DockerEndpoint::Host(format!("unix://{}", socket.display())),
+            |_| {},
+        )
+        .await,
+    );
+    time_until_served(&app, "/api/containers", Duration::from_secs(5)).await;
+    let running = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+    let mut clients = tokio::task::JoinSet::new();
+    for path in [
+        "/api/containers?all=true",
+        "/api/system/info",
+        "/api/images",
+        "/api/networks",
+    ] {
+        let (app, running) = (app.clone(), running.clone());
+        clients.spawn(async move {
+            let mut statuses = Vec::new();
+            while running.load(std::sync::atomic::Ordering::Relaxed) {
+                let reply = tokio::time::timeout(Duration::from_secs(5), app.get(path))
+                    .await
+                    .unwrap_or_else(|_| panic!("{path} hung"));
+                statuses.push((reply.status.as_u16(), reply.text));
+            }
+            statuses
+        });
+    }
+    for _ in 0..2 {
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        proxy.stop().await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        proxy.start();
+    }
+    let waited = time_until_served(&app, "/api/system/info", Duration::from_secs(5)).await;
+    assert!(waited < Duration::from_secs(1), "served after {waited:?}");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    running.store(false, std::sync::atomic::Ordering::Relaxed);
+    let mut counts = std::collections::BTreeMap::new();
+    while let Some(statuses) = clients.join_next().await {
+        for (status, text) in statuses.expect("client task") {
+            assert!(status == 200 || status == 503, "{status}: {text}");
+            *counts.entry(status).or_insert(0) += 1;
+        }
+    }
+    assert!(counts.get(&200).copied().unwrap_or(0) > 0, "{counts:?}");
+    assert!(counts.get(&503).copied().unwrap_or(0) > 0, "{counts:?}");
     proxy.stop().await;
 }
 
