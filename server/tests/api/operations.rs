@@ -579,6 +579,15 @@ async fn sigterm_lets_in_flight_requests_finish_ends_streams_and_exits_0_within_
         .expect("events stream");
     assert_eq!(events.status().as_u16(), 200);
     let mut events = events.bytes_stream();
+    let (mut session, _) = tokio_tungstenite::connect_async(
+        berth
+            .url(&format!(
+                "/api/containers/{name}/exec/ws?command=sh&tty=false"
+            ))
+            .replacen("http://", "ws://", 1),
+    )
+    .await
+    .expect("an exec session opens");
 
     // a request that takes 3 s: stopping a container that ignores SIGTERM
     let slow = tokio::spawn({
@@ -614,6 +623,21 @@ async fn sigterm_lets_in_flight_requests_finish_ends_streams_and_exits_0_within_
     })
     .await;
     assert!(ended.is_ok(), "the events stream did not end");
+    let closed = tokio::time::timeout(Duration::from_secs(10), async {
+        while let Some(message) = session.next().await {
+            match message {
+                Ok(tokio_tungstenite::tungstenite::Message::Close(frame)) => return frame,
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+        }
+        None
+    })
+    .await
+    .expect("the exec session ended");
+    let frame = closed.expect("the exec session was closed with a frame");
+    assert_eq!(u16::from(frame.code), 1001);
+    assert_eq!(frame.reason.as_str(), "Berth is shutting down");
 
     let (status, body) = tokio::time::timeout(Duration::from_secs(10), slow)
         .await
