@@ -64,5 +64,8 @@ async fn serve(config: Config) -> Result<(), String> {
         docker,
     )
     .await
-    .map_err(|err| format!("server error: {err}"))
+    .map_err(|err| format!("server error: {err}"))?;
+    // Leave now: dropping the runtime would wait for every blocking task still running (a build context
+    // being packed, say), past the shutdown deadline.
+    std::process::exit(0)
 }
