@@ -135,19 +135,16 @@ impl DockerService {
             filters: Some(filter.daemon_filters()),
         };
         let service = self.clone();
-        let events = self
-            .stream_client()
-            .await?
-            .events(Some(options))
-            .then(move |item| {
-                let service = service.clone();
-                async move {
-                    match item {
-                        Ok(message) => Ok(event_from_docker(message)),
-                        Err(err) => Err(service.fail(err, "Docker events").await),
-                    }
+        let streaming = self.stream_client().await?;
+        let events = streaming.events(Some(options)).then(move |item| {
+            let service = service.clone();
+            async move {
+                match item {
+                    Ok(message) => Ok(event_from_docker(message)),
+                    Err(err) => Err(service.fail(err, "Docker events").await),
                 }
-            });
+            }
+        });
         Ok(Tracked::live(
             events,
             self.stream_counter(),

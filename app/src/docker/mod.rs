@@ -26,6 +26,7 @@ use tokio::sync::RwLock;
 use crate::error::AppError;
 pub use errors::{docker_error, is_connection_error};
 pub use streams::StreamKind;
+pub use time::{now_rfc3339, parse_time_parameter, unix_to_rfc3339};
 
 /// How long a daemon call that is not a stream may take by default (`--docker-timeout`).
 pub const DEFAULT_DOCKER_TIMEOUT: Duration = Duration::from_secs(30);
@@ -34,7 +35,6 @@ pub const DEFAULT_DOCKER_TIMEOUT: Duration = Duration::from_secs(30);
 /// daemon's first answer, its request body included (a build context, an archive to load). Once the
 /// answer has begun, a stream is never cut.
 const STREAM_ANSWER_TIMEOUT: Duration = Duration::from_secs(3600);
-pub use time::{now_rfc3339, parse_time_parameter, unix_to_rfc3339};
 
 /// Where and how to reach the Docker daemon.
 #[derive(Debug, Clone, PartialEq, Eq)]
