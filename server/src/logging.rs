@@ -18,7 +18,11 @@ use crate::rest::envelope::PublicError;
 /// `info`), written as `format`.
 pub fn init(format: LogFormat, filter: &str) {
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    // colours only for a terminal, never into a file or a collector
+    let colours = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(colours);
     let installed = match format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder
