@@ -5,12 +5,17 @@ pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod logging;
+pub mod metrics;
 pub mod rest;
 pub mod security;
+pub mod shutdown;
 pub mod startup;
 pub mod store;
+pub mod timeouts;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -20,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use app::docker::{DockerEndpoint, DockerService, Policy};
@@ -38,6 +44,10 @@ pub struct AppState {
     pub hosts: Arc<security::HostPolicy>,
     /// Access control: the database, the permission table and the abuse limits.
     pub auth: Arc<auth::Auth>,
+    /// Request counts and durations for `/metrics`.
+    pub metrics: Arc<metrics::HttpMetrics>,
+    /// How long a request may take until its answer begins (`--request-timeout`).
+    pub request_timeout: Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -90,7 +100,8 @@ impl AppState {
             .site_addr(std::net::SocketAddr::new(config.host, config.port))
             .build();
         Self {
-            docker: DockerService::new(endpoint, policy),
+            docker: DockerService::new(endpoint, policy)
+                .with_docker_timeout(config.docker_timeout()),
             leptos_options,
             origins: Arc::new(security::OriginPolicy::new(&config.cors_origins)),
             hosts: Arc::new(security::HostPolicy::new(
@@ -104,6 +115,8 @@ impl AppState {
                 login_throttle: auth::limits::LoginThrottle::default(),
                 rate_limiter: config.rate_limit.map(auth::limits::RateLimiter::new),
             }),
+            metrics: Arc::new(metrics::HttpMetrics::default()),
+            request_timeout: config.request_timeout(),
         }
     }
 }
@@ -151,7 +164,23 @@ pub fn router(state: AppState) -> Router {
         .layer(state.origins.cors_layer())
         .layer(axum::middleware::from_fn(security::preflight_no_content))
         .layer(DefaultBodyLimit::max(rest::envelope::JSON_BODY_LIMIT))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            timeouts::limit_request_time,
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(logging::request_span)
+                .on_request(())
+                .on_response(logging::request_finished)
+                .on_failure(()),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track_requests,
+        ))
         .with_state(state);
     pkg.merge(console)
 }

@@ -48,6 +48,16 @@ impl DockerService {
         path: &str,
         subject: &str,
     ) -> Result<T, AppError> {
+        // bollard's timeout covers the answer's head; the body is read within the docker timeout too.
+        self.within_timeout(self.raw_get_unbounded(path, subject), path)
+            .await
+    }
+
+    async fn raw_get_unbounded<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        subject: &str,
+    ) -> Result<T, AppError> {
         let wanted = path.to_string();
         let reader = self
             .client()

@@ -9,7 +9,7 @@ use futures_util::{Stream, StreamExt, stream};
 
 use super::{stats_from_docker, subject, trim_name};
 use crate::docker::DockerService;
-use crate::docker::streams::Tracked;
+use crate::docker::streams::{StreamKind, Tracked};
 use crate::error::AppError;
 use crate::model::containers::ContainerStats;
 
@@ -76,7 +76,7 @@ impl DockerService {
     ) -> Result<impl Stream<Item = Result<ContainerStats, AppError>> + Send + 'static, AppError>
     {
         let (full_id, name) = self.resolve(id).await?;
-        let client = self.client().await?;
+        let client = self.stream_client().await?;
         let options = StatsOptions {
             stream: true,
             one_shot: false,
@@ -93,7 +93,11 @@ impl DockerService {
                 }
             }
         });
-        Ok(Tracked::new(samples, self.stream_counter()))
+        Ok(Tracked::live(
+            samples,
+            self.stream_counter(),
+            StreamKind::Stats,
+        ))
     }
 
     /// One sample of every running container, sorted by name; a container that stops meanwhile is left
