@@ -105,7 +105,7 @@ check "health_answers_200_from_outside" health_answers
 runs_as_non_root() {
   local user uid
   user=$(docker inspect --format '{{.Config.User}}' "$name")
-  uid=$(docker top "$name" -o uid | awk 'NR == 2 { print $1 }')
+  uid=$(docker top "$name" -o uid,pid | awk 'NR == 2 { print $1 }')
   echo "Config.User=$user, uid of its process=$uid"
   [ -n "$user" ] && [ "${user%%:*}" != root ] && [ "${user%%:*}" != 0 ] && [ -n "$uid" ] && [ "$uid" != 0 ]
 }
