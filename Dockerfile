@@ -1,17 +1,25 @@
 # Berth: Docker management console + REST API, as a container image.
 #
 #   docker build -t berth .
-#   docker run -d --name berth -p 5000:5000 \
+#   docker run -d --name berth -p 127.0.0.1:5000:5000 \
 #     -v /var/run/docker.sock:/var/run/docker.sock \
 #     --group-add "$(stat -c %g /var/run/docker.sock)" \
+#     -v berth-data:/data \
+#     -e BERTH_ADMIN_PASSWORD='choose-a-long-password' \
 #     berth
 #
-# Berth runs as the unprivileged user `berth`; --group-add gives it the group that owns the mounted
-# Docker socket (its gid differs between hosts). Anyone who can reach Berth's API controls the Docker
-# engine: publish the port only where that is intended.
+# Berth runs as the unprivileged user `berth` (uid/gid 10001); --group-add gives it the group that owns
+# the mounted Docker socket (its gid differs between hosts; Berth logs the gid to add when the socket
+# refuses it). Inside the container Berth listens on 0.0.0.0, so it refuses to start without
+# credentials: BERTH_ADMIN_PASSWORD (or BERTH_ADMIN_PASSWORD_FILE, e.g. a Docker secret) creates the
+# user `admin` on the first start. Users, tokens and the audit log live in /data (a volume). Anyone who
+# can reach Berth's API with credentials controls the Docker engine: publish the port only where that
+# is intended.
 #
 # Build stages: `builder` (Rust toolchain + cargo-leptos + wasm-bindgen-cli + wasm-opt, runs
-# `cargo leptos build --release`), then `runtime` (debian:bookworm-slim with the binary and the site).
+# `cargo leptos build --release --precompress`), then `runtime` (debian:bookworm-slim with the binary,
+# hash.txt beside it, and the site). Without registry access, scripts/image.sh builds the same runtime
+# image from a locally built binary (Dockerfile.local).
 
 # ---------------------------------------------------------------------------------------------------
 FROM rust:1-bookworm AS builder
@@ -52,33 +60,37 @@ RUN cargo leptos build --release --precompress \
 # ---------------------------------------------------------------------------------------------------
 FROM debian:bookworm-slim AS runtime
 
-# ca-certificates: TLS to remote Docker engines and registries; curl: the health check.
+# ca-certificates: for a remote Docker engine over TLS whose certificate a public CA signed. Nothing else
+# is installed: the health check is `berth health`, not curl.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates curl \
+ && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 berth \
- && useradd --system --uid 10001 --gid berth --home-dir /app --no-create-home --shell /usr/sbin/nologin berth
+ && useradd --system --uid 10001 --gid berth --home-dir /data --no-create-home --shell /usr/sbin/nologin berth \
+ && mkdir -p /data \
+ && chown berth:berth /data
 
-# hash.txt (the assets' content hashes) must sit beside the binary: Berth names the files from it.
+# hash.txt (the assets' content hashes) must sit beside the binary: leptos reads it from the executable's
+# directory to name the files in each page.
 COPY --from=builder /out/berth /out/hash.txt /usr/local/bin/
 COPY --from=builder /out/site /app/site
 
-WORKDIR /app
-# API_HOST/API_PORT: where Berth listens (all interfaces, port 5000, inside the container).
-# LEPTOS_*: where the compiled front end (wasm, JS, CSS) is served from.
+# Every variable here is read by Berth (see `berth --help`): API_HOST/API_PORT where it listens (all
+# interfaces inside the container), LEPTOS_SITE_ROOT the compiled console (wasm, JS, CSS), BERTH_DATA_DIR
+# the database (users, tokens, audit). Log level: BERTH_LOG; JSON logs: BERTH_LOG_FORMAT=json.
 ENV API_HOST=0.0.0.0 \
     API_PORT=5000 \
     LEPTOS_SITE_ROOT=/app/site \
-    LEPTOS_SITE_PKG_DIR=pkg \
-    LEPTOS_OUTPUT_NAME=berth \
-    LEPTOS_ENV=PROD \
-    RUST_LOG=info
+    BERTH_DATA_DIR=/data
 
+VOLUME /data
+WORKDIR /app
 USER berth:berth
 EXPOSE 5000
 
-# /health answers 200 when Berth is up and reaches the Docker engine, 503 when the engine is down.
+# `berth health` GETs /health (API_HOST/API_PORT; 0.0.0.0 is checked on 127.0.0.1): 200 when Berth is up
+# and reaches the Docker engine, else exit 1 (503 while the engine is away).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
-  CMD curl -fsS -o /dev/null "http://127.0.0.1:${API_PORT}/health" || exit 1
+  CMD ["/usr/local/bin/berth", "health"]
 
-CMD ["berth"]
+CMD ["/usr/local/bin/berth"]

@@ -30,6 +30,10 @@
 # what most users run), unpacked by scripts/install-tools.sh under /var/tmp/berth-docker26 (its dockerd,
 # containerd and docker-proxy; Debian 12's runc), files under /var/tmp/berth-test-engine-26, bridge berth-test26
 # (10.215.255.1/24), address pool 10.215.0.0/17 — inside the same address space, apart from the first engine.
+# BERTH_ENGINE_FOR=run is scripts/run.sh's use: a private engine of its own for running Berth on a machine
+# where no engine answers (files under /var/tmp/berth-run-engine, bridge berth-run0 10.216.0.1/24, pool
+# 10.217.0.0/16; never the test engine, whose contents the tests prune), the test image as something to
+# start, no registry, and BERTH_TEST_ENGINE_PRIVATE is not exported.
 # Tunables (env): BERTH_TEST_ENGINE_DIR, BERTH_TEST_BRIDGE, BERTH_TEST_BRIDGE_CIDR, BERTH_TEST_ADDRESS_POOL,
 # BERTH_REGISTRY_DIR, BERTH_DOCKER_TIMEOUT; BERTH_TEST_DOCKER_HOST=<engine> runs the tests on that engine
 # instead (it must answer already, and the tests WILL prune it).
@@ -43,7 +47,11 @@ BERTH_TEST_IMAGE=berth-test/busybox:latest
 BERTH_TEST_REGISTRY=127.0.0.1:5055
 BERTH_TEST_ENGINE_DIR="${BERTH_TEST_ENGINE_DIR:-/var/tmp/berth-test-engine}"
 BERTH_DOCKER26_ROOT="${BERTH_DOCKER26_ROOT:-/var/tmp/berth-docker26}"
-if [ "${BERTH_TEST_ENGINE_VERSION:-20}" = 26 ]; then
+berth_engine_role="private test engine"
+if [ "${BERTH_ENGINE_FOR:-test}" = run ]; then
+  berth_engine_role="private engine for scripts/run.sh"
+  berth_engine_dir="${BERTH_RUN_ENGINE_DIR:-/var/tmp/berth-run-engine}"
+elif [ "${BERTH_TEST_ENGINE_VERSION:-20}" = 26 ]; then
   berth_engine_dir="${BERTH_TEST_ENGINE26_DIR:-/var/tmp/berth-test-engine-26}"
 else
   berth_engine_dir="$BERTH_TEST_ENGINE_DIR"
@@ -72,16 +80,22 @@ if ! (
   engine_bridge_cidr="${BERTH_TEST_BRIDGE_CIDR:-10.212.0.1/24}"
   engine_pool="${BERTH_TEST_ADDRESS_POOL:-10.214.0.0/16}"
   engine_path="$PATH:/usr/sbin:/sbin"
-  if [ "${BERTH_TEST_ENGINE_VERSION:-20}" = 26 ]; then
+  engine_space="${BERTH_TEST_ADDRESS_SPACE:-10.212.0.0/14}"
+  role="$berth_engine_role"
+  if [ "${BERTH_ENGINE_FOR:-test}" = run ]; then
+    engine_bridge=berth-run0
+    engine_bridge_cidr=10.216.0.1/24
+    engine_pool=10.217.0.0/16
+    engine_space=10.216.0.0/14
+  elif [ "${BERTH_TEST_ENGINE_VERSION:-20}" = 26 ]; then
     engine_bridge=berth-test26
     engine_bridge_cidr=10.215.255.1/24
     engine_pool=10.215.0.0/17
     # Debian 13's dockerd, containerd and docker-proxy first; runc stays Debian 12's (13's needs glibc 2.38).
     engine_path="$BERTH_DOCKER26_ROOT/usr/sbin:$BERTH_DOCKER26_ROOT/usr/bin:$engine_path"
   fi
-  # Every address the private engine's containers use: its bridge, its pool and the tests' own subnets
-  # (server/tests/api/helpers.rs test_subnet: 10.213.N.0/24).
-  engine_space="${BERTH_TEST_ADDRESS_SPACE:-10.212.0.0/14}"
+  # engine_space (above): every address the private engine's containers use: its bridge, its pool and the
+  # tests' own subnets (server/tests/api/helpers.rs test_subnet: 10.213.N.0/24).
   registry_dir="${BERTH_REGISTRY_DIR:-/tmp/berth-registry}"
   timeout_s="${BERTH_DOCKER_TIMEOUT:-60}"
 
@@ -107,7 +121,7 @@ if ! (
     engine_answers || die "BERTH_TEST_DOCKER_HOST=$BERTH_TEST_DOCKER_HOST does not answer"
     say "using the engine named by BERTH_TEST_DOCKER_HOST: $DOCKER_HOST (server $(docker version --format '{{.Server.Version}}' 2>/dev/null))"
   elif engine_answers; then
-    say "private test engine answers at $DOCKER_HOST (server $(docker version --format '{{.Server.Version}}' 2>/dev/null))"
+    say "$role answers at $DOCKER_HOST (server $(docker version --format '{{.Server.Version}}' 2>/dev/null))"
   else
     # dockerd and ip live in /usr/sbin and /sbin, off a normal user's PATH.
     dockerd_bin=$(PATH="$engine_path" command -v dockerd || true)
@@ -118,10 +132,10 @@ if ! (
     fi
     [ -n "$ip_bin" ] || die "ip (iproute2) is not installed"
     if [ -s "$engine_pidfile" ] && as_root kill -0 "$(cat "$engine_pidfile")" 2>/dev/null; then
-      say "private test engine (pid $(cat "$engine_pidfile")) is running but not answering yet; waiting"
+      say "$role (pid $(cat "$engine_pidfile")) is running but not answering yet; waiting"
     else
       if [ "$(id -u)" -ne 0 ] && ! { command -v sudo >/dev/null && sudo -n true 2>/dev/null; }; then
-        die "the private test engine is not running, and starting it needs root once: run 'sudo bash scripts/docker-env.sh', then run the tests again as yourself"
+        die "the $role is not running, and starting it needs root once: run 'sudo bash scripts/docker-env.sh' (BERTH_ENGINE_FOR=run for the run engine), then run again as yourself"
       fi
       as_root mkdir -p "$engine_dir"
       # Its own bridge, so it never touches docker0 or the default engine's networks.
@@ -136,7 +150,7 @@ if ! (
       group_args=()
       # A user in the docker group can then use the private engine's socket too.
       if getent group docker >/dev/null 2>&1; then group_args=(--group docker); fi
-      say "starting the private test engine on $DOCKER_HOST (data: $engine_dir, log: $engine_dir/dockerd.log)"
+      say "starting the $role ($("$dockerd_bin" --version 2>/dev/null | sed 's/,.*//')) on $DOCKER_HOST (data: $engine_dir, log: $engine_dir/dockerd.log)"
       # --iptables=false: with iptables on, a second dockerd rewrites the DOCKER chains and the default
       # engine loses its port forwarding. setsid + nohup: the engine outlives this script, on purpose
       # (the next run reuses it).
@@ -154,14 +168,14 @@ if ! (
     waited=0
     until engine_answers; do
       if [ "$waited" -ge "$timeout_s" ]; then
-        say "the private test engine did not answer within ${timeout_s}s; last lines of $engine_dir/dockerd.log:"
+        say "the $role did not answer within ${timeout_s}s; last lines of $engine_dir/dockerd.log:"
         as_root tail -n 40 "$engine_dir/dockerd.log" >&2 || true
         exit 1
       fi
       sleep 1
       waited=$((waited + 1))
     done
-    say "private test engine answers after ${waited}s (server $(docker version --format '{{.Server.Version}}'))"
+    say "$role answers after ${waited}s (server $(docker version --format '{{.Server.Version}}'))"
   fi
 
   # Container-to-container traffic on the private engine's bridges. With br_netfilter loaded (the default
@@ -245,7 +259,8 @@ SH
   fi
 
   # -------------------------------------------------------------------------------------------------
-  # 3. Local registry on $registry
+  # 3. Local registry on $registry (tests only)
+  if [ "${BERTH_ENGINE_FOR:-test}" = run ]; then exit 0; fi
   registry_answers() { curl -fsS -o /dev/null --max-time 3 "http://$registry/v2/" 2>/dev/null; }
   if registry_answers; then
     say "registry answers on http://$registry/v2/"
@@ -315,7 +330,7 @@ EOF
 fi
 
 export BERTH_TEST_IMAGE BERTH_TEST_REGISTRY BERTH_USER_DOCKER_HOST DOCKER_HOST
-if [ -z "${BERTH_TEST_DOCKER_HOST:-}" ]; then
+if [ -z "${BERTH_TEST_DOCKER_HOST:-}" ] && [ "${BERTH_ENGINE_FOR:-test}" != run ]; then
   BERTH_TEST_ENGINE_PRIVATE=1
   export BERTH_TEST_ENGINE_PRIVATE
 fi

@@ -14,7 +14,21 @@
 #   npm      end2end/ dependencies (@playwright/test; no browser download: Debian's chromium is used)
 #
 # When everything is present it only checks, in well under 5 s.
+#
+# Modes:
+#   (default) / --test   everything above: what the test command (scripts/test.sh) needs
+#   --run                only what building and running Berth needs (scripts/run.sh): curl, the Rust tools
+#                        and wasm-opt; docker.io (an engine to start) and busybox-static (an image to run)
+#                        only when no Docker engine answers; no Chromium, registry, Playwright, Docker 26
 set -euo pipefail
+
+MODE=test
+case "${1:-}" in
+  ""|--test) ;;
+  --run) MODE=run ;;
+  -h|--help) sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+  *) echo "[install-tools] ERROR: unknown option '$1' (--test or --run)" >&2; exit 1 ;;
+esac
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
@@ -42,22 +56,43 @@ as_root() {
 # ---------------------------------------------------------------------------------------------------
 # 1. Debian packages. Checked by the command each one provides, so a docker engine installed another way
 #    (e.g. docker-ce) is accepted as is.
+# An engine answers on DOCKER_HOST, or on the default socket (run mode: then none has to be started).
+engine_answers() {
+  if command -v docker >/dev/null; then
+    timeout 10 docker version --format '{{.Server.Version}}' >/dev/null 2>&1
+  else
+    local host=${DOCKER_HOST:-unix:///var/run/docker.sock}
+    [[ "$host" == unix://* ]] && command -v curl >/dev/null \
+      && curl -fsS -o /dev/null --max-time 5 --unix-socket "${host#unix://}" http://docker/_ping 2>/dev/null
+  fi
+}
+busybox_static_missing() {
+  ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed'
+}
+
 missing_pkgs=()
-command -v dockerd >/dev/null          || missing_pkgs+=(docker.io)
-command -v chromium >/dev/null         || missing_pkgs+=(chromium)
-command -v docker-registry >/dev/null  || missing_pkgs+=(docker-registry)
-command -v jq >/dev/null               || missing_pkgs+=(jq)
-command -v brotli >/dev/null           || missing_pkgs+=(brotli)
-command -v curl >/dev/null             || missing_pkgs+=(curl)
-# The test image needs the *static* busybox (Debian's plain `busybox` package is dynamically linked).
-if ! dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'install ok installed'; then
-  missing_pkgs+=(busybox-static)
+if [ "$MODE" = test ]; then
+  wanted_pkgs=(docker.io chromium busybox-static docker-registry jq brotli curl)
+  command -v dockerd >/dev/null          || missing_pkgs+=(docker.io)
+  command -v chromium >/dev/null         || missing_pkgs+=(chromium)
+  command -v docker-registry >/dev/null  || missing_pkgs+=(docker-registry)
+  command -v jq >/dev/null               || missing_pkgs+=(jq)
+  command -v brotli >/dev/null           || missing_pkgs+=(brotli)
+  command -v curl >/dev/null             || missing_pkgs+=(curl)
+  # The test image needs the *static* busybox (Debian's plain `busybox` package is dynamically linked).
+  busybox_static_missing && missing_pkgs+=(busybox-static)
+else
+  command -v curl >/dev/null             || missing_pkgs+=(curl)
+  if ! engine_answers; then
+    command -v dockerd >/dev/null        || missing_pkgs+=(docker.io)
+    busybox_static_missing && missing_pkgs+=(busybox-static)
+  fi
+  wanted_pkgs=("${missing_pkgs[@]}")
 fi
 if [ "${#missing_pkgs[@]}" -gt 0 ]; then
   say "apt: installing ${missing_pkgs[*]}"
   as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-    docker.io chromium busybox-static docker-registry jq brotli curl
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${wanted_pkgs[@]}"
 else
   say "apt packages: present"
 fi
@@ -66,8 +101,11 @@ fi
 # 1b. The second test engine: Debian 13's Docker 26.1 (API 1.45), unpacked (not installed) under
 #     /var/tmp/berth-docker26 from Debian's own mirror, without touching the system's apt sources: the API
 #     tests run on it too (scripts/docker-env.sh with BERTH_TEST_ENGINE_VERSION=26). ~56 MB, seconds.
+#     Test mode only.
 docker26_root="${BERTH_DOCKER26_ROOT:-/var/tmp/berth-docker26}"
-if [ -x "$docker26_root/usr/sbin/dockerd" ] && [ -x "$docker26_root/usr/bin/containerd" ]; then
+if [ "$MODE" = run ]; then
+  :
+elif [ -x "$docker26_root/usr/sbin/dockerd" ] && [ -x "$docker26_root/usr/bin/containerd" ]; then
   say "Docker 26 (second test engine): present in $docker26_root"
 else
   say "apt: fetching Debian 13's docker.io and containerd into $docker26_root (the second test engine)"
@@ -138,7 +176,7 @@ else
   npm install --prefix "$REPO/.tools" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
 fi
 
-if [ -f end2end/package.json ]; then
+if [ "$MODE" = test ] && [ -f end2end/package.json ]; then
   # npm writes node_modules/.package-lock.json on every install: when it is newer than the manifests,
   # the tree is current and the (slow) reinstall is skipped.
   marker=end2end/node_modules/.package-lock.json

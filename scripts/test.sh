@@ -11,10 +11,13 @@
 #                                    API tests again on a second private engine, Docker 26.1 (API 1.45)
 #   5. cargo leptos build            server binary + wasm site (target/debug/berth, target/site)
 #   6. end-to-end                    starts target/debug/berth on port 3000, runs Playwright in end2end/
-#   7. canary check                  the canaries on your engine all still exist (then they are removed)
+#   7. container image               scripts/image-test.sh --debug: the runtime image built from the debug
+#                                    binary (scripts/image.sh), run on the private engine and checked from
+#                                    outside (health, console, 401/200, non-root, HEALTHCHECK), then removed
+#   8. canary check                  the canaries on your engine all still exist (then they are removed)
 #
 # Environment:
-#   BERTH_SKIP_E2E=1    skip steps 5-6's browser part (quick local runs); the default runs everything
+#   BERTH_SKIP_E2E=1    skip steps 5-7 (quick local runs); the default runs everything
 #   BERTH_FAIL_FAST=1   stop at the first failing step (default: run the independent checks anyway and
 #                       report all failures at the end; the browser tests need a successful build)
 #   BERTH_SKIP_ENGINE26=1  skip the second run of the API tests on Docker 26
@@ -71,9 +74,9 @@ skip_step() {
 TEST_LOG_DIR=$(mktemp -d)
 count_tests() {
   local passed=0 failed_tests=0 n
-  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/cargo26.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o 'test result: [a-zA-Z]*\. [0-9]* passed' | awk '{print $4}'); do
+  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/cargo26.log "$TEST_LOG_DIR"/image.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o 'test result: [a-zA-Z]*\. [0-9]* passed' | awk '{print $4}'); do
     passed=$((passed + n)); done
-  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/cargo26.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o '; [0-9]* failed' | awk '{print $2}'); do
+  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/cargo26.log "$TEST_LOG_DIR"/image.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o '; [0-9]* failed' | awk '{print $2}'); do
     failed_tests=$((failed_tests + n)); done
   for n in $(sed 's/\x1b\[[0-9;]*m//g' "$TEST_LOG_DIR"/e2e.log 2>/dev/null | grep -Eo '^ *[0-9]+ passed' | awk '{print $1}'); do
     passed=$((passed + n)); done
@@ -177,6 +180,11 @@ playwright() {
   return "$rc"
 }
 
+# The runtime image (scripts/image.sh --debug) run and checked from outside; its test lines are counted.
+image_test() {
+  bash scripts/image-test.sh --debug 2>&1 | tee "$TEST_LOG_DIR/image.log"
+}
+
 # ---------------------------------------------------------------------------------------------------
 # Tools and the Docker environment: without them nothing else can run, so a failure here stops at once.
 run_step "install tools" bash scripts/install-tools.sh || { summary; exit 1; }
@@ -230,6 +238,7 @@ fi
 if [ "${BERTH_SKIP_E2E:-0}" = 1 ]; then
   skip_step "cargo leptos build" "BERTH_SKIP_E2E=1"
   skip_step "end-to-end (playwright)" "BERTH_SKIP_E2E=1"
+  skip_step "container image" "BERTH_SKIP_E2E=1"
 elif run_step "cargo leptos build" cargo leptos build; then
   if run_step "start berth on :$E2E_PORT and :$E2E_AUTH_PORT" start_berth; then
     run_step "end-to-end (playwright)" playwright || true
@@ -237,8 +246,15 @@ elif run_step "cargo leptos build" cargo leptos build; then
     skip_step "end-to-end (playwright)" "server did not start"
   fi
   stop_berth
+  # The runtime image from the same debug build, on the private engine only.
+  if [ -n "${BERTH_TEST_DOCKER_HOST:-}" ]; then
+    skip_step "container image" "BERTH_TEST_DOCKER_HOST names the engine"
+  else
+    run_step "container image" image_test || true
+  fi
 else
   skip_step "end-to-end (playwright)" "build failed"
+  skip_step "container image" "build failed"
 fi
 
 canary_verify() { bash scripts/canary.sh verify "$CANARY_STATE" | tee "$TEST_LOG_DIR/canary.log"; }

@@ -1,5 +1,5 @@
 //! The command line: `berth` / `berth serve` run the server; `berth user ...` and `berth token ...`
-//! manage the credentials in the database under `--data-dir`.
+//! manage the credentials in the database under `--data-dir`; `berth health` checks a running server.
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::auth::{credentials, grant};
 use crate::config::Config;
+pub use crate::health_probe::HealthArgs;
 use crate::store::Store;
 use app::model::auth::Role;
 
@@ -46,6 +47,8 @@ pub enum Command {
         #[command(subcommand)]
         action: TokenAction,
     },
+    /// Check a running Berth: GET /health, exit 0 when it answers 2xx, 1 otherwise (for HEALTHCHECK).
+    Health(HealthArgs),
 }
 
 /// Where the database lives.

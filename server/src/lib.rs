@@ -5,6 +5,7 @@ pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod health_probe;
 pub mod logging;
 pub mod metrics;
 pub mod rest;

@@ -4,7 +4,7 @@ use axum::serve::ListenerExt;
 use clap::Parser;
 
 use berth::cli::{Cli, Command, run_token, run_user};
-use berth::{Config, logging, router, shutdown, startup};
+use berth::{Config, health_probe, logging, router, shutdown, startup};
 
 #[tokio::main]
 async fn main() {
@@ -14,6 +14,7 @@ async fn main() {
         Some(Command::Serve(config)) => serve(*config).await,
         Some(Command::User { action }) => run_user(action, &mut std::io::stdout()),
         Some(Command::Token { action }) => run_token(action, &mut std::io::stdout()),
+        Some(Command::Health(args)) => health_probe::run(args).await,
     };
     if let Err(message) = outcome {
         eprintln!("error: {message}");
@@ -47,10 +48,15 @@ async fn serve(config: Config) -> Result<(), String> {
         Ok(_) => {
             tracing::info!(docker_host = %state.docker.docker_host(), "connected to the Docker daemon")
         }
-        Err(_) => tracing::warn!(
-            docker_host = %state.docker.docker_host(),
-            "Docker daemon unreachable; serving anyway and retrying on each request"
-        ),
+        Err(_) => {
+            tracing::warn!(
+                docker_host = %state.docker.docker_host(),
+                "Docker daemon unreachable; serving anyway and retrying on each request"
+            );
+            if let Some(hint) = startup::docker_socket_access_hint(&state.docker.docker_host()) {
+                tracing::warn!("{hint}");
+            }
+        }
     }
     match state.auth.enabled() {
         Ok(true) => tracing::info!(data_dir = %config.data_dir().display(), "authentication is on"),

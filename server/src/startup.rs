@@ -70,6 +70,26 @@ fn bootstrap_admin(store: &Store) -> Result<(), StartupError> {
     Ok(())
 }
 
+/// When the Docker endpoint is a unix socket this process may not open, a sentence naming the socket's
+/// group and how to grant it (a container's user gets the group with `--group-add GID`); `None` when
+/// the socket opens, is missing, or the endpoint is not a unix socket.
+pub fn docker_socket_access_hint(docker_host: &str) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let socket = docker_host.strip_prefix("unix://")?;
+    let denied = std::os::unix::net::UnixStream::connect(socket)
+        .err()
+        .is_some_and(|err| err.kind() == std::io::ErrorKind::PermissionDenied);
+    if !denied {
+        return None;
+    }
+    let gid = std::fs::metadata(socket).ok()?.gid();
+    Some(format!(
+        "Permission denied on the Docker socket {socket}, which belongs to group id {gid}: give \
+         Berth that group (in a container: docker run --group-add {gid}, or group_add: [\"{gid}\"] \
+         in compose)"
+    ))
+}
+
 /// Everything the server needs before it listens, or why it must not start.
 pub fn prepare(config: &Config) -> Result<AppState, StartupError> {
     if config.auth == AuthMode::Off && !config.insecure_no_auth {
@@ -109,6 +129,17 @@ pub fn prepare(config: &Config) -> Result<AppState, StartupError> {
 mod tests {
     use super::*;
     use clap::Parser;
+
+    #[test]
+    fn no_socket_hint_for_tcp_a_missing_socket_or_one_that_opens() {
+        assert_eq!(docker_socket_access_hint("tcp://127.0.0.1:2375"), None);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("docker.sock");
+        let host = format!("unix://{}", path.display());
+        assert_eq!(docker_socket_access_hint(&host), None);
+        let _listener = std::os::unix::net::UnixListener::bind(&path).expect("bind");
+        assert_eq!(docker_socket_access_hint(&host), None);
+    }
 
     #[test]
     fn a_request_timeout_not_longer_than_the_docker_timeout_is_refused() {

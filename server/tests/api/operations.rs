@@ -680,3 +680,40 @@ async fn sigterm_lets_in_flight_requests_finish_ends_streams_and_exits_0_within_
             .is_empty()
     );
 }
+
+/// Runs `berth health --url URL` (the image's HEALTHCHECK command) off the runtime's thread, so that the
+/// server under test keeps answering meanwhile.
+async fn berth_health(url: String) -> std::process::Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_berth"))
+            .args(["health", "--url", &url, "--timeout", "10"])
+            .output()
+            .expect("berth health runs")
+    })
+    .await
+    .expect("the berth health task")
+}
+
+#[tokio::test]
+async fn berth_health_exits_0_while_the_daemon_answers_and_1_while_it_is_away() {
+    let app = TestApp::spawn().await;
+    let healthy = berth_health(format!("{}/health", app.address)).await;
+    assert_eq!(healthy.status.code(), Some(0), "{healthy:?}");
+    assert!(
+        String::from_utf8_lossy(&healthy.stdout).contains("answered 200"),
+        "{healthy:?}"
+    );
+
+    let dir = std::env::temp_dir().join(unique("socket"));
+    let away = TestApp::spawn_with(
+        DockerEndpoint::Host(format!("unix://{}", dir.join("docker.sock").display())),
+        |_| {},
+    )
+    .await;
+    let unhealthy = berth_health(format!("{}/health", away.address)).await;
+    assert_eq!(unhealthy.status.code(), Some(1), "{unhealthy:?}");
+    assert!(
+        String::from_utf8_lossy(&unhealthy.stderr).contains("answered 503"),
+        "{unhealthy:?}"
+    );
+}
