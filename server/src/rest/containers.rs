@@ -27,6 +27,7 @@ use app::model::containers::{
     ContainerDetails, ContainerLogs, ContainerProcesses, ContainerStats, ContainerSummary,
     CreateContainerRequest, KillRequest, RenameRequest, StopRequest,
 };
+use app::model::live::LogLine;
 use serde_json::Value;
 
 /// The container routes.
@@ -146,7 +147,10 @@ pub fn routes() -> Vec<ApiRoute> {
         )
         .query::<LogsQuery>()
         .answers::<ContainerLogs>("logs")
-        .or_answers("text/event-stream", "with follow=true: one LogLine a message")
+        .or_streams(
+            "with follow=true: one LogLine a message",
+            openapi::container_events::<LogLine>,
+        )
         .or_answers("text/plain", "with format=text: the log as a file")
         .requires(Access::viewer("logs", "read container logs")),
         ApiRoute::new(
@@ -166,7 +170,10 @@ pub fn routes() -> Vec<ApiRoute> {
         )
         .query::<StatsQuery>()
         .answers::<ContainerStats>("stats")
-        .or_answers("text/event-stream", "with stream=true: one ContainerStats a second")
+        .or_streams(
+            "with stream=true: one ContainerStats a second",
+            openapi::container_events::<ContainerStats>,
+        )
         .requires(Access::viewer("stats", "read container stats")),
     ]
 }

@@ -5,14 +5,15 @@ use axum::http::{Method, Uri};
 use axum::response::Response;
 use axum::routing::get;
 
-use super::ApiRoute;
 use super::envelope::ApiError;
 use super::sse::json_stream;
+use super::{ApiRoute, openapi};
 use crate::AppState;
 use crate::auth::access::Access;
 use app::docker::events::EventFilter;
 use app::docker::parse_time_parameter;
 use app::error::AppError;
+use app::model::events::DockerEvent;
 
 /// The events routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -23,7 +24,7 @@ pub fn routes() -> Vec<ApiRoute> {
         get(stream_events),
     )
     .query::<EventsQuery>()
-    .answers_raw(200, "text/event-stream", "Server-sent events: one DockerEvent (JSON) per data line, a keep-alive comment at least every 15 s", None)
+    .answers_raw(200, "text/event-stream", "Server-sent events: one DockerEvent (JSON) per data line, a keep-alive comment at least every 15 s", Some(|schemas| openapi::sse_event(openapi::component::<DockerEvent>(schemas))))
     .requires(Access::viewer("events", "watch Docker events"))]
 }
 

@@ -22,12 +22,12 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 
-use super::ApiRoute;
 use super::envelope::{
     ApiError, ApiResult, JSON_BODY_LIMIT, JsonBody, QueryParams, created, list, ok,
     parse_json_body, query_bool,
 };
 use super::sse::{progress_stream, wants_event_stream};
+use super::{ApiRoute, openapi};
 use crate::AppState;
 use crate::auth::access::Access;
 use app::error::AppError;
@@ -74,7 +74,10 @@ pub fn routes() -> Vec<ApiRoute> {
         )
         .json_body::<PullRequest>()
         .answers::<PullResult>("result")
-        .or_answers("text/event-stream", "with Accept: text/event-stream: progress events, then a result or error event")
+        .or_streams(
+            "with Accept: text/event-stream: progress events, then a result or error event",
+            openapi::pull_events,
+        )
         .requires(Access::operator("pull", "pull images")),
         ApiRoute::new(
             Method::POST,
@@ -88,7 +91,10 @@ pub fn routes() -> Vec<ApiRoute> {
         .json_body::<BuildRequest>()
         .binary_body("application/x-tar")
         .creates::<BuildResult>("result")
-        .or_answers("text/event-stream", "with Accept: text/event-stream: progress events, then a result or error event")
+        .or_streams(
+            "with Accept: text/event-stream: progress events, then a result or error event",
+            openapi::build_events,
+        )
         .requires(Access::admin("build", "build images")),
         ApiRoute::new(
             Method::POST,

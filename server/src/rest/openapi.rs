@@ -77,6 +77,8 @@ pub struct AlternativeAnswer {
     pub media: &'static str,
     /// When it is sent.
     pub description: &'static str,
+    /// The schema of its content (of each event's data, for `text/event-stream`).
+    pub schema: Option<SchemaFn>,
 }
 
 /// What the OpenAPI document says about one route beyond its method, path and description.
@@ -217,9 +219,22 @@ impl ApiRoute {
 
     /// May answer `media` instead of the JSON envelope, when `description` says.
     pub fn or_answers(mut self, media: &'static str, description: &'static str) -> Self {
-        self.doc
-            .alternatives
-            .push(AlternativeAnswer { media, description });
+        self.doc.alternatives.push(AlternativeAnswer {
+            media,
+            description,
+            schema: None,
+        });
+        self
+    }
+
+    /// May answer server-sent events instead, when `description` says; `data` describes each event's
+    /// data.
+    pub fn or_streams(mut self, description: &'static str, data: SchemaFn) -> Self {
+        self.doc.alternatives.push(AlternativeAnswer {
+            media: "text/event-stream",
+            description,
+            schema: Some(data),
+        });
         self
     }
 }
@@ -387,10 +402,13 @@ fn operation(route: &ApiRoute, tag: &str, schemas: &mut Schemas) -> Value {
         content.insert(body.media.into(), json!({"schema": (body.schema)(schemas)}));
     }
     if let Some(media) = route.doc.binary_body {
-        content.insert(
-            media.into(),
-            json!({"schema": {"type": "string", "contentMediaType": media}}),
-        );
+        // The server takes a tar archive as any of these media types.
+        for media in [media, "application/octet-stream"] {
+            content.insert(
+                media.into(),
+                json!({"schema": {"type": "string", "contentMediaType": "application/x-tar"}}),
+            );
+        }
     }
     if !content.is_empty() {
         let required =
@@ -480,10 +498,12 @@ fn success_response(route: &ApiRoute, schemas: &mut Schemas) -> (u16, Value) {
     );
     let mut description = description.to_string();
     for alternative in &route.doc.alternatives {
-        content.insert(
-            alternative.media.into(),
-            json!({"schema": {"type": "string"}}),
-        );
+        let schema = match alternative.schema {
+            Some(data) if alternative.media == "text/event-stream" => sse_event(data(schemas)),
+            Some(schema) => schema(schemas),
+            None => json!({"type": "string"}),
+        };
+        content.insert(alternative.media.into(), json!({"schema": schema}));
         description.push_str(&format!(
             "; `{}` {}",
             alternative.media, alternative.description
@@ -641,4 +661,54 @@ mod tests {
         assert_eq!(operation_id(&route), "post_containers_id_start");
         assert_eq!(path_parameters("/api/networks/{id}/connect"), ["id"]);
     }
+}
+
+/// One server-sent event whose `data` line holds JSON of the schema `data`.
+pub fn sse_event(data: Value) -> Value {
+    json!({
+        "type": "object",
+        "required": ["data"],
+        "properties": {
+            "event": {"type": "string"},
+            "id": {"type": "string"},
+            "retry": {"type": "integer"},
+            "data": {
+                "type": "string",
+                "contentMediaType": "application/json",
+                "contentSchema": data,
+            },
+        },
+    })
+}
+
+/// A stream's `event: error` data: `{"error": "...", "status": 404}`.
+fn stream_error(_: &mut Schemas) -> Value {
+    json!({
+        "type": "object",
+        "required": ["error", "status"],
+        "properties": {"error": {"type": "string"}, "status": {"type": "integer"}},
+    })
+}
+
+/// The data of a pull's events: progress, then the result or an error.
+pub fn pull_events(schemas: &mut Schemas) -> Value {
+    json!({"anyOf": [
+        component::<app::model::live::PullProgress>(schemas),
+        component::<app::model::images::PullResult>(schemas),
+        stream_error(schemas),
+    ]})
+}
+
+/// The data of a build's events: output lines, then the result or an error.
+pub fn build_events(schemas: &mut Schemas) -> Value {
+    json!({"anyOf": [
+        component::<app::model::live::BuildProgress>(schemas),
+        component::<app::model::images::BuildResult>(schemas),
+        stream_error(schemas),
+    ]})
+}
+
+/// The data of a container stream's events: samples or lines, or the error that ended it.
+pub fn container_events<T: ToSchema>(schemas: &mut Schemas) -> Value {
+    json!({"anyOf": [component::<T>(schemas), stream_error(schemas)]})
 }

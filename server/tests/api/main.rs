@@ -11,6 +11,7 @@ mod daemon_down;
 mod errors;
 mod events;
 mod exec;
+mod fuzz_findings;
 mod images;
 mod logs;
 mod networks;
