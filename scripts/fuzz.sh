@@ -21,7 +21,7 @@
 # /api/images/pull, which reach Docker Hub for most names (unreachable here: the registry's absence is a 503). The stateful phase is off: it feeds the ids that
 # lists return into stop/restart/remove, i.e. acts on the real objects of whatever else uses the engine.
 #
-# Settings: BERTH_FUZZ_EXAMPLES (examples per operation, default 25), BERTH_FUZZ_SEED (reproduce a run),
+# Settings: BERTH_FUZZ_EXAMPLES (examples per operation, default 15), BERTH_FUZZ_SEED (reproduce a run),
 # BERTH_BIN (a berth binary to use instead of building one), BERTH_FUZZ_ARGS (more schemathesis arguments,
 # e.g. --exclude-method DELETE while other test runs share the engine). Berth's log is kept in
 # target/fuzz-berth.log.
@@ -101,10 +101,10 @@ snapshot() {
   } | sort
 }
 image_id_before=$(docker image inspect -f '{{.Id}}' "$TEST_IMAGE" 2>/dev/null || true)
-# A stopped container of the test image: removing the image without force is then a conflict, and with force
-# only untags it, so it can be tagged again afterwards.
+# A running container of the test image (its default command sleeps): the daemon then refuses to remove the
+# image, even forced, so other test runs sharing the engine keep it.
 guard="berth-fuzz-guard-$$"
-[ -n "$image_id_before" ] && docker create --name "$guard" "$TEST_IMAGE" >/dev/null
+[ -n "$image_id_before" ] && docker run -d --name "$guard" "$TEST_IMAGE" >/dev/null
 snapshot >"$work/before"
 
 # 3. The document, then the fuzzing.
@@ -118,7 +118,7 @@ rc=0
 timeout 300 "$SCHEMATHESIS" run "$url/api/openapi.json" --url "$url" \
   --checks not_a_server_error,status_code_conformance,response_schema_conformance \
   --phases examples,coverage,fuzzing \
-  --max-examples "${BERTH_FUZZ_EXAMPLES:-25}" --workers 2 --request-timeout 20 \
+  --max-examples "${BERTH_FUZZ_EXAMPLES:-15}" --workers 2 --request-timeout 20 \
   --exclude-path-regex '/prune$' --exclude-path /api/events --exclude-path /api/images/search \
   --exclude-path /api/images/pull \
   --generation-database none --suppress-health-check all --no-color \

@@ -940,6 +940,11 @@ impl DockerService {
         request: PushRequest,
     ) -> Result<PushResult, AppError> {
         validate_reference(reference)?;
+        if reference.starts_with("sha256:") {
+            return Err(AppError::bad_request(format!(
+                "Cannot push image '{reference}' by its id; tag it with a repository name and push that"
+            )));
+        }
         let name = ImageName::parse(reference).with_tag(request.tag.as_deref(), reference)?;
         if name.digest {
             return Err(AppError::bad_request(format!(

@@ -636,33 +636,6 @@ pub fn new_token(schemas: &mut Schemas) -> Value {
     })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_route_in_the_table_states_its_success_answer() {
-        for route in api_routes() {
-            assert!(
-                route.doc.answer.is_some(),
-                "{} {} states no answer",
-                route.method,
-                route.shown_path()
-            );
-        }
-    }
-
-    #[test]
-    fn operation_ids_are_the_method_and_the_path_words() {
-        let route = api_routes()
-            .into_iter()
-            .find(|route| route.shown_path() == "/api/containers/{id}/start")
-            .expect("the start route");
-        assert_eq!(operation_id(&route), "post_containers_id_start");
-        assert_eq!(path_parameters("/api/networks/{id}/connect"), ["id"]);
-    }
-}
-
 /// One server-sent event whose `data` line holds JSON of the schema `data`.
 pub fn sse_event(data: Value) -> Value {
     json!({
@@ -711,4 +684,31 @@ pub fn build_events(schemas: &mut Schemas) -> Value {
 /// The data of a container stream's events: samples or lines, or the error that ended it.
 pub fn container_events<T: ToSchema>(schemas: &mut Schemas) -> Value {
     json!({"anyOf": [component::<T>(schemas), stream_error(schemas)]})
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_route_in_the_table_states_its_success_answer() {
+        for route in api_routes() {
+            assert!(
+                route.doc.answer.is_some(),
+                "{} {} states no answer",
+                route.method,
+                route.shown_path()
+            );
+        }
+    }
+
+    #[test]
+    fn operation_ids_are_the_method_and_the_path_words() {
+        let route = api_routes()
+            .into_iter()
+            .find(|route| route.shown_path() == "/api/containers/{id}/start")
+            .expect("the start route");
+        assert_eq!(operation_id(&route), "post_containers_id_start");
+        assert_eq!(path_parameters("/api/networks/{id}/connect"), ["id"]);
+    }
 }
