@@ -309,7 +309,8 @@ pub struct CreateContainerRequest {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StopRequest {
-    /// Seconds to wait before killing (default 10).
+    /// Seconds to wait before killing: 0 to 3600 (default 10).
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 3600))]
     pub timeout: Option<i64>,
 }
 

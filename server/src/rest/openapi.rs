@@ -239,31 +239,69 @@ impl ApiRoute {
     }
 }
 
-/// The error statuses every route may answer, with when.
-const ERROR_STATUSES: [(u16, &str); 10] = [
+/// The error statuses every route may answer: status, the name of its response component, and when.
+const ERROR_STATUSES: [(u16, &str, &str); 11] = [
     (
         400,
+        "BadRequest",
         "Bad input: malformed JSON, a wrong type, a missing or unknown field, a bad query value",
     ),
     (
         401,
+        "Unauthorized",
         "Authentication is on and the request carries no valid credentials",
     ),
     (
         403,
+        "Forbidden",
         "The caller's role, the token's scope or the server's policy forbids it",
     ),
-    (404, "The object (or the route) does not exist"),
+    (404, "NotFound", "The object (or the route) does not exist"),
+    (
+        405,
+        "MethodNotAllowed",
+        "The method is not allowed here (e.g. an image path naming another action)",
+    ),
     (
         409,
-        "A conflict: name in use, object in use, container not running",
+        "Conflict",
+        "A conflict: name in use, object in use, container not running or not paused",
     ),
-    (413, "The body is over the limit"),
-    (429, "Too many requests; see Retry-After"),
-    (500, "An unexpected daemon failure (details in the log)"),
-    (503, "The Docker daemon cannot be reached"),
-    (504, "The Docker daemon did not answer in time"),
+    (413, "PayloadTooLarge", "The body is over the limit"),
+    (429, "TooManyRequests", "Too many requests; see Retry-After"),
+    (
+        500,
+        "InternalError",
+        "An unexpected daemon failure (details in the server's log)",
+    ),
+    (
+        503,
+        "DaemonUnavailable",
+        "The Docker daemon cannot be reached",
+    ),
+    (
+        504,
+        "DaemonTimeout",
+        "The Docker daemon did not answer in time",
+    ),
 ];
+
+/// The response components of the error statuses: each the error envelope.
+fn error_responses() -> Value {
+    let responses: serde_json::Map<String, Value> = ERROR_STATUSES
+        .iter()
+        .map(|(_, name, when)| {
+            (
+                (*name).to_string(),
+                json!({
+                    "description": when,
+                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
+                }),
+            )
+        })
+        .collect();
+    Value::Object(responses)
+}
 
 /// The OpenAPI document of `routes`.
 pub fn document(routes: &[ApiRoute]) -> Value {
@@ -297,12 +335,7 @@ pub fn document(routes: &[ApiRoute]) -> Value {
         "paths": paths,
         "components": {
             "schemas": schemas,
-            "responses": {
-                "Error": {
-                    "description": "The error envelope",
-                    "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorEnvelope"}}},
-                },
-            },
+            "responses": error_responses(),
             "securitySchemes": {
                 "bearer": {
                     "type": "http",
@@ -426,13 +459,13 @@ fn operation(route: &ApiRoute, tag: &str, schemas: &mut Schemas) -> Value {
         responses.insert(other.to_string(), response);
     }
     responses.insert(status.to_string(), success);
-    for (status, _) in ERROR_STATUSES {
+    for (status, name, _) in ERROR_STATUSES {
         if status == 413 && route.doc.body.is_none() && route.doc.binary_body.is_none() {
             continue;
         }
         responses.insert(
             status.to_string(),
-            json!({"$ref": "#/components/responses/Error"}),
+            json!({"$ref": format!("#/components/responses/{name}")}),
         );
     }
     operation.insert("responses".into(), Value::Object(responses));

@@ -66,7 +66,7 @@ async fn the_openapi_document_describes_every_route_that_commands_lists_with_its
             .any(|status| status.starts_with('2') || status == "101");
         assert!(success, "{method} {path} documents no success answer");
         assert_eq!(
-            operation["responses"]["404"]["$ref"], "#/components/responses/Error",
+            operation["responses"]["404"]["$ref"], "#/components/responses/NotFound",
             "{method} {path}"
         );
         for name in path
