@@ -221,6 +221,10 @@ pub struct ContainerStats {
 /// `POST /api/containers`: what to create. Field names follow the document and docker-py.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ssr",
+    schema(examples(json!({"image": "nginx:latest", "name": "web", "ports": {"80/tcp": 8080}})))
+)]
 #[serde(deny_unknown_fields)]
 pub struct CreateContainerRequest {
     /// Image reference (required).

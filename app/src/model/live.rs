@@ -62,6 +62,7 @@ pub enum CommandLine {
 /// `POST /api/containers/{id}/exec`: what to run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(examples(json!({"command": ["echo", "hi"]}))))]
 #[serde(deny_unknown_fields)]
 pub struct ExecRequest {
     /// The command to run.

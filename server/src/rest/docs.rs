@@ -35,14 +35,15 @@ pub fn served_page() -> &'static str {
 const STYLE: &str = "
 body{font:15px/1.5 system-ui,sans-serif;margin:0;color:#1b1f24;background:#fafbfc}
 header{background:#0b3d5c;color:#fff;padding:1rem 2rem}header h1{margin:0;font-size:1.5rem}
-main{display:grid;grid-template-columns:16rem 1fr;gap:2rem;padding:1rem 2rem}
+main{display:grid;grid-template-columns:19rem minmax(0,1fr);gap:2rem;padding:1rem 2rem}
 nav{position:sticky;top:1rem;align-self:start;max-height:95vh;overflow:auto;font-size:.9rem}
-nav ul{list-style:none;padding-left:.8rem;margin:.2rem 0}nav a{color:#0b3d5c;text-decoration:none}
+nav ul{list-style:none;padding-left:.8rem;margin:.2rem 0}nav li li{font-size:.8rem;white-space:nowrap}nav a{color:#0b3d5c;text-decoration:none}
 section.op{background:#fff;border:1px solid #d8dee4;border-radius:6px;padding:.6rem 1rem;margin:.8rem 0}
 .method{display:inline-block;min-width:4.2rem;font-weight:700;font-family:monospace;border-radius:4px;
 padding:0 .4rem;color:#fff;text-align:center}
 .get{background:#1f7a3f}.post{background:#0b5cad}.delete{background:#b3261e}.put,.patch{background:#8a5a00}
-code,pre{font-family:ui-monospace,monospace;font-size:.85rem}pre{background:#f1f3f5;padding:.5rem;overflow:auto}
+code,pre{font-family:ui-monospace,monospace;font-size:.85rem}
+pre{background:#f1f3f5;padding:.5rem;white-space:pre-wrap;overflow-wrap:anywhere}
 table{border-collapse:collapse;margin:.3rem 0}td,th{border:1px solid #d8dee4;padding:.2rem .5rem;text-align:left;
 vertical-align:top}th{background:#f1f3f5}.path{font-family:monospace;font-weight:600}
 .muted{color:#57606a}h2{border-bottom:2px solid #0b3d5c;margin-top:2rem}";
@@ -87,7 +88,7 @@ pub fn render(document: &Value) -> String {
         "<p>{description}</p><p>The machine-readable document: <a href=\"/api/openapi.json\">\
          <code>/api/openapi.json</code></a> (OpenAPI 3.1). Credentials: <code>Authorization: Bearer \
          &lt;token&gt;</code>, <code>X-API-Key: &lt;token&gt;</code>, or the console's session cookie.</p>",
-        description = escape(&text(&document["info"]["description"]))
+        description = prose(&text(&document["info"]["description"]))
     );
     for (tag, operations) in &groups {
         let _ = write!(
@@ -136,8 +137,8 @@ fn render_operation(page: &mut String, document: &Value, method: &str, path: &st
         id = anchor(&text(&op["operationId"])),
         upper = method.to_ascii_uppercase(),
         path = escape(path),
-        summary = escape(&text(&op["summary"])),
-        access = escape(&text(&op["description"])),
+        summary = prose(&text(&op["summary"])),
+        access = prose(&text(&op["description"])),
     );
     if let Some(parameters) = op["parameters"].as_array() {
         page.push_str(
@@ -157,7 +158,7 @@ fn render_operation(page: &mut String, document: &Value, method: &str, path: &st
                 } else {
                     "no"
                 },
-                description = escape(&text(&parameter["description"])),
+                description = prose(&text(&parameter["description"])),
             );
         }
         page.push_str("</table>");
@@ -187,7 +188,7 @@ fn render_operation(page: &mut String, document: &Value, method: &str, path: &st
                 page,
                 "<p>Answers <strong>{status}</strong>: {description}</p>",
                 status = escape(status),
-                description = escape(&text(&response["description"]))
+                description = prose(&text(&response["description"]))
             );
             if let Some(schema) = response["content"]["application/json"]["schema"].as_object() {
                 render_properties(page, &Value::Object(schema.clone()));
@@ -359,7 +360,7 @@ fn render_properties(page: &mut String, schema: &Value) {
             } else {
                 "no"
             },
-            description = escape(&text(&property["description"])),
+            description = prose(&text(&property["description"])),
         );
     }
     page.push_str("</table>");
@@ -377,7 +378,7 @@ fn render_schemas(page: &mut String, document: &Value) {
             "<section class=\"op\" id=\"schema-{id}\"><h3>{name}</h3><p>{description}</p>",
             id = anchor(name),
             name = escape(name),
-            description = escape(&text(&schema["description"]))
+            description = prose(&text(&schema["description"]))
         );
         if schema["properties"].is_object() {
             render_properties(page, schema);
@@ -400,6 +401,24 @@ fn anchor(text: &str) -> String {
     text.chars()
         .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
         .collect()
+}
+
+/// Escapes prose from the document and shows its `backquoted` words as code.
+fn prose(text: &str) -> String {
+    let escaped = escape(text);
+    let mut html = String::with_capacity(escaped.len());
+    for (index, part) in escaped.split('`').enumerate() {
+        if index % 2 == 1 {
+            let _ = write!(html, "<code>{part}</code>");
+        } else {
+            html.push_str(part);
+        }
+    }
+    // an odd number of backquotes: keep the text as it was
+    if escaped.matches('`').count() % 2 == 1 {
+        return escaped;
+    }
+    html
 }
 
 fn escape(text: &str) -> String {
@@ -427,6 +446,12 @@ mod tests {
             escape("<a href='x'>&</a>"),
             "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;"
         );
+    }
+
+    #[test]
+    fn backquoted_words_are_code() {
+        assert_eq!(prose("use `all` <now>"), "use <code>all</code> &lt;now&gt;");
+        assert_eq!(prose("one ` alone"), "one ` alone");
     }
 
     #[test]

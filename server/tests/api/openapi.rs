@@ -239,4 +239,9 @@ async fn the_docs_page_is_self_contained_html_naming_every_route_with_a_curl_lin
     }
     assert!(page.contains("curl -X POST -H &quot;Authorization: Bearer $BERTH_TOKEN&quot;"));
     assert!(page.contains("id=\"schema-ContainerSummary\""));
+    // a body's example becomes the curl line's data
+    assert!(
+        page.contains("-d &#39;{&quot;image&quot;:&quot;nginx:latest&quot;"),
+        "create example"
+    );
 }
