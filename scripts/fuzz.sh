@@ -14,7 +14,8 @@
 #      examples per operation and a per-request timeout (a hang is a failure);
 #   4. removes the containers, volumes, networks and image tags the run made (those that did not exist
 #      before it; names of other test runs, berth-test-* and berth-e2e-*, are left alone) and checks that the
-#      test image is still there (re-importing it with docker-env.sh otherwise).
+#      test image is still there, tagging or re-importing it (docker-env.sh) otherwise. Schemathesis reuses
+#      the ids that lists answer, so a run usually removes it: do not fuzz while other tests use the engine.
 #
 # Not fuzzed: whole-engine prunes (POST /api/{images,volumes,networks}/prune) so the engine's test image and
 # registry survive; GET /api/events, an endless stream by design; GET /api/images/search and POST
@@ -101,10 +102,6 @@ snapshot() {
   } | sort
 }
 image_id_before=$(docker image inspect -f '{{.Id}}' "$TEST_IMAGE" 2>/dev/null || true)
-# A running container of the test image (its default command sleeps): the daemon then refuses to remove the
-# image, even forced, so other test runs sharing the engine keep it.
-guard="berth-fuzz-guard-$$"
-[ -n "$image_id_before" ] && docker run -d --name "$guard" "$TEST_IMAGE" >/dev/null
 snapshot >"$work/before"
 
 # 3. The document, then the fuzzing.
@@ -143,7 +140,6 @@ comm -13 "$work/before" "$work/after" | while read -r kind name; do
   esac
   say "removed the $kind '$name' the run made"
 done
-docker rm -f "$guard" >/dev/null 2>&1 || true
 if [ -n "$image_id_before" ] && ! docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 \
   && docker tag "$image_id_before" "$TEST_IMAGE" 2>/dev/null; then
   say "the run untagged $TEST_IMAGE: tagged it again"
