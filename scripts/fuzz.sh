@@ -111,15 +111,16 @@ curl -fsS "$url/api/openapi.json" -o "$work/openapi.json" || die "GET /api/opena
 seed_args=()
 [ -n "${BERTH_FUZZ_SEED:-}" ] && seed_args=(--seed "$BERTH_FUZZ_SEED")
 rc=0
+# Run from the temporary directory: schemathesis and hypothesis keep caches in the working directory.
 # shellcheck disable=SC2086 # BERTH_FUZZ_ARGS: extra schemathesis arguments, split on spaces
-timeout 300 "$SCHEMATHESIS" run "$url/api/openapi.json" --url "$url" \
+(cd "$work" && timeout 300 "$SCHEMATHESIS" run "$url/api/openapi.json" --url "$url" \
   --checks not_a_server_error,status_code_conformance,response_schema_conformance \
   --phases examples,coverage,fuzzing \
   --max-examples "${BERTH_FUZZ_EXAMPLES:-15}" --workers 2 --request-timeout 20 \
   --exclude-path-regex '/prune$' --exclude-path /api/events --exclude-path /api/images/search \
   --exclude-path /api/images/pull \
   --generation-database none --suppress-health-check all --no-color \
-  "${seed_args[@]}" ${BERTH_FUZZ_ARGS:-} >&2 || rc=$?
+  "${seed_args[@]}" ${BERTH_FUZZ_ARGS:-} >&2) || rc=$?
 log_copy="${CARGO_TARGET_DIR:-$REPO/target}/fuzz-berth.log"
 mkdir -p "$(dirname "$log_copy")" && cp "$work/berth.log" "$log_copy" && say "berth's log: $log_copy"
 if [ "$rc" -eq 124 ]; then say "schemathesis did not finish within 300 s"; fi
