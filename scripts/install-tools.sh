@@ -12,6 +12,7 @@
 #   npm      binaryen@123 into .tools/ for wasm-opt (never Debian's binaryen: its wasm-opt 108 writes
 #            wasm that breaks hydration)                                          (seconds)
 #   npm      end2end/ dependencies (@playwright/test; no browser download: Debian's chromium is used)
+#   pip      schemathesis and openapi-spec-validator into .tools/venv (scripts/fuzz.sh)  (~1 min, once)
 #
 # When everything is present it only checks, in well under 5 s.
 #
@@ -35,6 +36,8 @@ cd "$REPO"
 
 CARGO_LEPTOS_VERSION=0.3.11
 BINARYEN_VERSION=123
+SCHEMATHESIS_VERSION=4.32.5
+SPEC_VALIDATOR_VERSION=0.9.0
 # wasm-bindgen-cli must match the wasm-bindgen crate in Cargo.lock exactly (cargo-leptos otherwise tries
 # to download one from GitHub, which fails here with an empty "Error:").
 WASM_BINDGEN_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \
@@ -190,6 +193,21 @@ if [ "$MODE" = test ] && [ -f end2end/package.json ]; then
     say "npm: npm install in end2end/"
     (cd end2end && npm install --no-audit --no-fund --loglevel=error)
   fi
+fi
+
+# ---------------------------------------------------------------------------------------------------
+# 4. PyPI: schemathesis (API fuzzing, scripts/fuzz.sh) and openapi-spec-validator, in a venv under .tools/.
+command -v python3 >/dev/null || die "python3 is missing"
+venv="$REPO/.tools/venv"
+have=$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{print $NF}' || true)
+if [ "$have" = "$SCHEMATHESIS_VERSION" ] && [ -x "$venv/bin/openapi-spec-validator" ]; then
+  say "schemathesis $have: present in .tools/venv"
+else
+  say "pip: installing schemathesis $SCHEMATHESIS_VERSION and openapi-spec-validator into .tools/venv"
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" \
+    || die "python3 -m venv failed (apt-get install python3-venv)"
+  "$venv/bin/pip" install -q --disable-pip-version-check \
+    "schemathesis==$SCHEMATHESIS_VERSION" "openapi-spec-validator==$SPEC_VALIDATOR_VERSION"
 fi
 
 # ---------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@
 #   3. cargo fmt --check; clippy -D warnings for the server and for the wasm target
 #   4. cargo test -p app -p berth    unit tests and API integration tests against the real engine, then the
 #                                    API tests again on a second private engine, Docker 26.1 (API 1.45)
+#      scripts/fuzz.sh               schemathesis against a running berth and /api/openapi.json (one test)
 #   5. cargo leptos build            server binary + wasm site (target/debug/berth, target/site)
 #   6. end-to-end                    starts target/debug/berth on port 3000, runs Playwright in end2end/
 #   7. container image               scripts/image-test.sh --debug: the runtime image built from the debug
@@ -74,9 +75,9 @@ skip_step() {
 TEST_LOG_DIR=$(mktemp -d)
 count_tests() {
   local passed=0 failed_tests=0 n
-  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/cargo26.log "$TEST_LOG_DIR"/image.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o 'test result: [a-zA-Z]*\. [0-9]* passed' | awk '{print $4}'); do
+  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/cargo26.log "$TEST_LOG_DIR"/fuzz.log "$TEST_LOG_DIR"/image.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o 'test result: [a-zA-Z]*\. [0-9]* passed' | awk '{print $4}'); do
     passed=$((passed + n)); done
-  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/cargo26.log "$TEST_LOG_DIR"/image.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o '; [0-9]* failed' | awk '{print $2}'); do
+  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/cargo26.log "$TEST_LOG_DIR"/fuzz.log "$TEST_LOG_DIR"/image.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o '; [0-9]* failed' | awk '{print $2}'); do
     failed_tests=$((failed_tests + n)); done
   for n in $(sed 's/\x1b\[[0-9;]*m//g' "$TEST_LOG_DIR"/e2e.log 2>/dev/null | grep -Eo '^ *[0-9]+ passed' | awk '{print $1}'); do
     passed=$((passed + n)); done
@@ -214,6 +215,18 @@ cargo_tests() {
   cargo test --no-fail-fast -p app -p berth --tests 2>&1 | tee "$TEST_LOG_DIR/cargo.log"
 }
 run_step "cargo test (app, berth)" cargo_tests || true
+
+# Fuzzing: schemathesis against a running berth and its OpenAPI document (counted as one test). It creates,
+# stops and removes what its random identifiers hit, so it runs on the private engine only.
+fuzz() {
+  bash scripts/fuzz.sh 2>&1 | tee "$TEST_LOG_DIR/fuzz.log"
+  return "${PIPESTATUS[0]}"
+}
+if [ "${BERTH_TEST_ENGINE_PRIVATE:-}" = 1 ]; then
+  run_step "fuzz (schemathesis)" fuzz || true
+else
+  skip_step "fuzz (schemathesis)" "not the private test engine"
+fi
 
 # The API tests again on the second private engine, Debian 13's Docker 26.1 (API 1.45): what most users run,
 # and answers differ from 20.10's (e.g. volume prune keeps named volumes unless all=true).

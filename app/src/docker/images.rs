@@ -946,6 +946,11 @@ impl DockerService {
         request: PushRequest,
     ) -> Result<PushResult, AppError> {
         validate_reference(reference)?;
+        if reference.starts_with("sha256:") {
+            return Err(AppError::bad_request(format!(
+                "Cannot push image '{reference}' by its id; tag it with a repository name and push that"
+            )));
+        }
         let name = ImageName::parse(reference).with_tag(request.tag.as_deref(), reference)?;
         if name.digest {
             return Err(AppError::bad_request(format!(
@@ -982,16 +987,25 @@ impl DockerService {
     ) -> Result<BoxStream<'static, Result<Bytes, std::io::Error>>, AppError> {
         self.inspect_image_raw(reference).await?;
         let client = self.stream_client().await?;
+        let export = client.export_image(reference);
+        // The daemon is asked on the first poll: wait for its first chunk, so that an image removed since
+        // the inspect is still a plain error answer rather than a download cut off at its first byte.
+        let (first, rest) = first_chunk(export).await;
+        let first = match first {
+            Some(Err(err)) => {
+                return Err(self.fail(err, &format!("Image '{reference}'")).await);
+            }
+            Some(Ok(chunk)) => Some(chunk),
+            None => None,
+        };
         let reference = reference.to_string();
-        Ok(client
-            .export_image(&reference)
-            .map(move |chunk| {
-                chunk.map_err(|err| {
-                    tracing::warn!(error = %err, image = %reference, "image export stopped");
-                    std::io::Error::other(err.to_string())
-                })
+        let rest = rest.map(move |chunk| {
+            chunk.map_err(|err| {
+                tracing::warn!(error = %err, image = %reference, "image export stopped");
+                std::io::Error::other(err.to_string())
             })
-            .boxed())
+        });
+        Ok(stream::iter(first.map(Ok)).chain(rest).boxed())
     }
 
     /// Loads images from a `docker save` tar archive streamed in.
@@ -1137,10 +1151,39 @@ enum BuildContext {
     Upload(BoxStream<'static, Result<Bytes, std::io::Error>>),
 }
 
+/// The first item of a stream, and the stream to read the rest from.
+async fn first_chunk<S, T>(mut items: S) -> (Option<T>, S)
+where
+    S: Stream<Item = T> + Unpin,
+{
+    let first = items.next().await;
+    (first, items)
+}
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// Found by schemathesis: an image removed between the inspect and the export cut the download off
+    /// after its headers; the export's first answer is now read before Berth answers.
+    #[tokio::test]
+    async fn an_export_that_fails_at_once_fails_before_any_byte_is_sent() {
+        let export = stream::iter(vec![
+            Err(BollardError::DockerResponseServerError {
+                status_code: 404,
+                message: "No such image: gone".into(),
+            }),
+            Ok(Bytes::from_static(b"never")),
+        ]);
+        let (first, rest) = first_chunk(export).await;
+        let err = match first {
+            Some(Err(err)) => docker_error(err, "Image 'gone'"),
+            other => panic!("the failure comes first: {other:?}"),
+        };
+        assert_eq!(err, AppError::NotFound("Image 'gone' not found".into()));
+        assert_eq!(rest.count().await, 1, "the rest is left unread");
+    }
 
     #[test]
     fn references_split_into_repository_and_tag() {

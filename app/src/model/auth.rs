@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// A role, from least to most powerful (the order is the privilege order).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// Every GET except raw inspect, image save, audit, users and tokens.
@@ -51,6 +52,7 @@ impl FromStr for Role {
 
 /// How the caller authenticated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum CallerKind {
     /// A user logged in with a password (session cookie).
@@ -63,6 +65,7 @@ pub enum CallerKind {
 
 /// The authenticated caller, as `GET /api/auth/me` answers it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Caller {
     /// The user's or the token's name.
     pub name: String,
@@ -74,6 +77,7 @@ pub struct Caller {
 
 /// A user as listed (never with its hash).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserRecord {
     /// Login name.
     pub name: String,
@@ -85,6 +89,7 @@ pub struct UserRecord {
 
 /// A token as listed by the API and the CLI.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TokenView {
     /// Name.
     pub name: String,
@@ -106,6 +111,7 @@ pub struct TokenView {
 
 /// How a request ended, for the audit trail.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Outcome {
     /// 2xx or 3xx.
@@ -138,6 +144,7 @@ impl Outcome {
 
 /// One audit row.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// RFC 3339 UTC.
     pub time: String,

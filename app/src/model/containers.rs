@@ -11,6 +11,7 @@ pub type PortMap = BTreeMap<String, Option<Vec<PortBinding>>>;
 
 /// One host binding of a container port.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PortBinding {
     /// The host address the port is bound on.
     #[serde(rename = "HostIp")]
@@ -22,6 +23,7 @@ pub struct PortBinding {
 
 /// One row of `GET /api/containers`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContainerSummary {
     /// 12-character short id.
     pub id: String,
@@ -36,6 +38,7 @@ pub struct ContainerSummary {
     /// Creation time, RFC 3339 UTC.
     pub created: String,
     /// Ports in the inspect shape.
+    #[cfg_attr(feature = "ssr", schema(inline))]
     pub ports: PortMap,
     /// Container labels.
     pub labels: BTreeMap<String, String>,
@@ -45,6 +48,7 @@ pub struct ContainerSummary {
 
 /// One network a container is attached to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContainerNetwork {
     /// The network's id.
     pub network_id: String,
@@ -60,6 +64,7 @@ pub struct ContainerNetwork {
 
 /// One mount of a container.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContainerMount {
     /// `bind`, `volume`, `tmpfs`...
     #[serde(rename = "type")]
@@ -78,6 +83,7 @@ pub struct ContainerMount {
 
 /// The restart policy of a container.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RestartPolicy {
     /// `no`, `always`, `unless-stopped`, `on-failure`.
     pub name: String,
@@ -87,6 +93,7 @@ pub struct RestartPolicy {
 
 /// `GET /api/containers/{id}`: the details of one container.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContainerDetails {
     /// Full id.
     pub id: String,
@@ -119,6 +126,7 @@ pub struct ContainerDetails {
     /// Health status when a healthcheck is set.
     pub health: Option<String>,
     /// Ports in the inspect shape.
+    #[cfg_attr(feature = "ssr", schema(inline))]
     pub ports: PortMap,
     /// Attached networks by name.
     pub networks: BTreeMap<String, ContainerNetwork>,
@@ -154,6 +162,7 @@ pub struct ContainerDetails {
 
 /// `GET /api/containers/{id}/logs`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContainerLogs {
     /// Full id.
     pub container_id: String,
@@ -169,6 +178,7 @@ pub struct ContainerLogs {
 
 /// `GET /api/containers/{id}/top`: the processes of a running container.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContainerProcesses {
     /// Full id.
     pub container_id: String,
@@ -180,6 +190,7 @@ pub struct ContainerProcesses {
 
 /// `GET /api/containers/{id}/stats`: one-shot resource usage.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContainerStats {
     /// Full id.
     pub container_id: String,
@@ -209,6 +220,11 @@ pub struct ContainerStats {
 
 /// `POST /api/containers`: what to create. Field names follow the document and docker-py.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(
+    feature = "ssr",
+    schema(examples(json!({"image": "nginx:latest", "name": "web", "ports": {"80/tcp": 8080}})))
+)]
 #[serde(deny_unknown_fields)]
 pub struct CreateContainerRequest {
     /// Image reference (required).
@@ -294,14 +310,17 @@ pub struct CreateContainerRequest {
 
 /// Optional body of `POST /api/containers/{id}/stop` and `/restart`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StopRequest {
-    /// Seconds to wait before killing (default 10).
+    /// Seconds to wait before killing: 0 to 3600 (default 10).
+    #[cfg_attr(feature = "ssr", schema(minimum = 0, maximum = 3600))]
     pub timeout: Option<i64>,
 }
 
 /// Optional body of `POST /api/containers/{id}/kill`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct KillRequest {
     /// Signal name or number (default `SIGKILL`).
@@ -310,6 +329,7 @@ pub struct KillRequest {
 
 /// Body of `POST /api/containers/{id}/rename`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RenameRequest {
     /// The new name.

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One Docker event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DockerEvent {
     /// The object kind: `container`, `image`, `volume`, `network`, `daemon`...
     #[serde(rename = "type")]

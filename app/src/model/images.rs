@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One row of `GET /api/images`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImageSummary {
     /// 12-character short id (hex, without `sha256:`).
     pub id: String,
@@ -33,6 +34,7 @@ pub struct ImageSummary {
 
 /// The run configuration an image carries.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImageRunConfig {
     /// Default command.
     pub cmd: Vec<String>,
@@ -54,6 +56,7 @@ pub struct ImageRunConfig {
 
 /// One layer of an image's history (`docker history`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImageHistoryEntry {
     /// The layer's image id, or `<missing>` for layers pulled from a registry.
     pub id: String,
@@ -73,6 +76,7 @@ pub struct ImageHistoryEntry {
 
 /// `GET /api/images/{id}`: one image in detail.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImageDetails {
     /// Full id, `sha256:...`.
     pub id: String,
@@ -108,6 +112,7 @@ pub struct ImageDetails {
 
 /// Credentials for a registry, as docker-py's `auth_config`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RegistryAuth {
     /// User name.
@@ -124,6 +129,7 @@ pub struct RegistryAuth {
 
 /// `POST /api/images/pull` body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PullRequest {
     /// Image name, e.g. `nginx`, `nginx:1.25`, `127.0.0.1:5055/team/app`.
@@ -138,6 +144,7 @@ pub struct PullRequest {
 
 /// What a pull did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PullResult {
     /// A sentence saying what happened.
     pub message: String,
@@ -155,6 +162,7 @@ pub struct PullResult {
 
 /// `POST /api/images/build` options (the JSON body, or the query of a tar upload).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct BuildRequest {
     /// A directory on the server's host holding the build context (JSON body only).
@@ -177,6 +185,7 @@ pub struct BuildRequest {
 
 /// What a build did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BuildResult {
     /// A sentence saying what happened.
     pub message: String,
@@ -196,6 +205,7 @@ pub struct BuildResult {
 
 /// What removing an image did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RemoveImageResult {
     /// A sentence saying what happened.
     pub message: String,
@@ -211,6 +221,7 @@ pub struct RemoveImageResult {
 
 /// What an image prune removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PruneImagesResult {
     /// A sentence saying what happened.
     pub message: String,
@@ -226,6 +237,7 @@ pub struct PruneImagesResult {
 
 /// One Docker Hub search result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImageSearchResult {
     /// Repository name.
     pub name: String,
@@ -241,6 +253,7 @@ pub struct ImageSearchResult {
 
 /// `POST /api/images/{id}/tag` body.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TagRequest {
     /// The repository to tag into, e.g. `127.0.0.1:5055/team/app` (may carry `:tag`).
@@ -252,6 +265,7 @@ pub struct TagRequest {
 
 /// What tagging did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TagResult {
     /// A sentence saying what happened.
     pub message: String,
@@ -265,6 +279,7 @@ pub struct TagResult {
 
 /// `POST /api/images/{id}/push` body (optional).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct PushRequest {
     /// The tag to push; default the tag in the path, else `latest`.
@@ -277,6 +292,7 @@ pub struct PushRequest {
 
 /// What a push did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PushResult {
     /// A sentence saying what happened.
     pub message: String,
@@ -290,6 +306,7 @@ pub struct PushResult {
 
 /// What loading a tar archive did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LoadResult {
     /// A sentence saying what happened.
     pub message: String,

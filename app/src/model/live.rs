@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One line of a container's log, as a log stream sends it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LogLine {
     /// `stdout` or `stderr` (`stdout` for a TTY container, whose streams are one).
     pub stream: String,
@@ -17,6 +18,7 @@ pub struct LogLine {
 
 /// One progress message of an image pull.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PullProgress {
     /// The layer, or `null` for messages about the whole image.
     pub id: Option<String>,
@@ -30,6 +32,7 @@ pub struct PullProgress {
 
 /// One progress message of an image build.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct BuildProgress {
     /// One line of the builder's output, e.g. `Step 1/3 : FROM busybox`.
     pub line: String,
@@ -37,6 +40,7 @@ pub struct BuildProgress {
 
 /// What a long operation reports as it runs: progress messages, then its result.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub enum Progress<P, R> {
     /// A progress message.
     Step(P),
@@ -46,6 +50,7 @@ pub enum Progress<P, R> {
 
 /// A command given either as one string (split like a shell would) or as a list of words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(untagged)]
 pub enum CommandLine {
     /// `"echo hi"`.
@@ -56,6 +61,8 @@ pub enum CommandLine {
 
 /// `POST /api/containers/{id}/exec`: what to run.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "ssr", schema(examples(json!({"command": ["echo", "hi"]}))))]
 #[serde(deny_unknown_fields)]
 pub struct ExecRequest {
     /// The command to run.
@@ -76,6 +83,7 @@ pub struct ExecRequest {
 
 /// The outcome of `POST /api/containers/{id}/exec`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ExecResult {
     /// The container's full id.
     pub container_id: String,

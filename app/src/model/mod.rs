@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// The outcome of an action on a Docker object (start, stop, remove, create...).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ActionResult {
     /// A sentence saying what happened.
     pub message: String,

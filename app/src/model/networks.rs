@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One address pool of a network's IPAM configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IpamPool {
     /// Subnet in CIDR notation, e.g. `172.20.0.0/16`.
     pub subnet: String,
@@ -19,6 +20,7 @@ pub struct IpamPool {
 
 /// A network's IPAM (IP address management) configuration.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct IpamView {
     /// IPAM driver, usually `default`.
     pub driver: String,
@@ -30,6 +32,7 @@ pub struct IpamView {
 
 /// One row of `GET /api/networks`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NetworkSummary {
     /// 12-character short id.
     pub id: String,
@@ -61,6 +64,7 @@ pub struct NetworkSummary {
 
 /// A container attached to a network.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NetworkEndpoint {
     /// Full container id.
     pub container_id: String,
@@ -80,6 +84,7 @@ pub struct NetworkEndpoint {
 
 /// `GET /api/networks/{id}`: one network with its configuration and connected containers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NetworkDetails {
     /// Full id.
     pub id: String,
@@ -115,6 +120,7 @@ pub struct NetworkDetails {
 
 /// One address pool asked for in `POST /api/networks` (docker-py's `IPAMPool`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IpamPoolRequest {
     /// Subnet in CIDR notation (required in a pool).
@@ -131,6 +137,7 @@ pub struct IpamPoolRequest {
 
 /// The IPAM part of `POST /api/networks`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct IpamRequest {
     /// IPAM driver (default `default`).
@@ -144,6 +151,7 @@ pub struct IpamRequest {
 
 /// Body of `POST /api/networks` (`docker network create`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateNetworkRequest {
     /// The name (required, unique).
@@ -167,6 +175,7 @@ pub struct CreateNetworkRequest {
 
 /// Body of `POST /api/networks/{id}/connect`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConnectRequest {
     /// Container id or name (required).
@@ -181,6 +190,7 @@ pub struct ConnectRequest {
 
 /// Body of `POST /api/networks/{id}/disconnect`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct DisconnectRequest {
     /// Container id or name (required).
@@ -191,6 +201,7 @@ pub struct DisconnectRequest {
 
 /// What a network create, remove, connect or disconnect did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NetworkResult {
     /// A sentence saying what happened.
     pub message: String,
@@ -208,6 +219,7 @@ pub struct NetworkResult {
 
 /// What `POST /api/networks/prune` removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PruneNetworksResult {
     /// A sentence saying what happened.
     pub message: String,
@@ -219,6 +231,7 @@ pub struct PruneNetworksResult {
 
 /// One network in `GET /api/networks/stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NetworkUsage {
     /// 12-character short id.
     pub id: String,
@@ -234,6 +247,7 @@ pub struct NetworkUsage {
 
 /// `GET /api/networks/stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NetworkStats {
     /// Number of networks.
     pub total_count: usize,

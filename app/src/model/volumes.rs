@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// One row of `GET /api/volumes`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VolumeSummary {
     /// The volume's name.
     pub name: String,
@@ -25,6 +26,7 @@ pub struct VolumeSummary {
 
 /// A container that uses a volume.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VolumeUser {
     /// 12-character short id of the container.
     pub id: String,
@@ -40,6 +42,7 @@ pub struct VolumeUser {
 
 /// `GET /api/volumes/{name}`: one volume and the containers using it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VolumeDetails {
     /// The volume's name.
     pub name: String,
@@ -63,6 +66,7 @@ pub struct VolumeDetails {
 
 /// Body of `POST /api/volumes` (`docker volume create`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CreateVolumeRequest {
     /// The name; omitted, the daemon generates one.
@@ -78,6 +82,7 @@ pub struct CreateVolumeRequest {
 
 /// What a volume create or remove did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VolumeResult {
     /// A sentence saying what happened.
     pub message: String,
@@ -91,6 +96,7 @@ pub struct VolumeResult {
 
 /// What `POST /api/volumes/prune` removed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PruneVolumesResult {
     /// A sentence saying what happened.
     pub message: String,
@@ -106,6 +112,7 @@ pub struct PruneVolumesResult {
 
 /// One volume in `GET /api/volumes/stats`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VolumeUsage {
     /// The volume's name.
     pub name: String,
@@ -125,6 +132,7 @@ pub struct VolumeUsage {
 
 /// Totals for one volume driver.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct DriverUsage {
     /// Volumes of this driver.
     pub count: usize,
@@ -136,6 +144,7 @@ pub struct DriverUsage {
 
 /// `GET /api/volumes/stats`: sizes and users of every volume, with totals.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct VolumeStats {
     /// Number of volumes.
     pub total_count: usize,

@@ -15,7 +15,12 @@ pub fn parse_expires_in(text: &str) -> Result<i64, AppError> {
             "Invalid expiry '{text}': use a number and a unit, e.g. 30d, 12h, 15m or 45s"
         ))
     };
-    let split = text.len().checked_sub(1).ok_or_else(bad)?;
+    // The unit is the last character, which may be more than one byte long.
+    let split = text
+        .char_indices()
+        .last()
+        .map(|(at, _)| at)
+        .ok_or_else(bad)?;
     let (number, unit) = text.split_at(split);
     let number: i64 = number.parse().map_err(|_| bad())?;
     let unit_secs = match unit {
@@ -107,6 +112,13 @@ mod tests {
         assert_eq!(parse_expires_in("12h"), Ok(43_200));
         assert_eq!(parse_expires_in("30d"), Ok(2_592_000));
         for bad in ["", "d", "30", "30w", "-1d", "0s", "99999d", "1.5h"] {
+            assert!(parse_expires_in(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_expiry_ending_in_a_multibyte_character_is_refused_not_a_panic() {
+        for bad in ["\u{80}", "5\u{e9}", "\u{f3}\u{81}", "1\u{1f600}"] {
             assert!(parse_expires_in(bad).is_err(), "{bad}");
         }
     }

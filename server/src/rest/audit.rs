@@ -12,6 +12,7 @@ use crate::AppState;
 use crate::auth::access::Access;
 use crate::store::audit::{AuditFilter, Outcome};
 use app::error::AppError;
+use app::model::auth::AuditEntry;
 
 /// Rows answered when `limit` is not given.
 pub const DEFAULT_LIMIT: u32 = 100;
@@ -27,16 +28,26 @@ pub fn routes() -> Vec<ApiRoute> {
             "The audit trail, newest first (?limit=100&user=ana&outcome=allowed|denied|failed&format=jsonl)",
             get(audit_trail),
         )
+        .query::<AuditQuery>()
+        .lists::<AuditEntry>("audit")
+        .or_answers("application/x-ndjson", "with format=jsonl: one entry per line")
         .requires(Access::admin("audit", "read the audit log")),
     ]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct AuditQuery {
+    /// How many entries, newest first: 1 to 10000 (default 100).
+    #[param(minimum = 1, maximum = 10000)]
     limit: Option<u32>,
+    /// Only this user's or token's entries.
     user: Option<String>,
+    /// Only entries with this outcome.
+    #[param(inline)]
     outcome: Option<Outcome>,
+    /// `json` (default) or `jsonl` (one entry a line).
     format: Option<String>,
 }
 

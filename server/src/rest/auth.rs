@@ -10,13 +10,14 @@ use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::ApiRoute;
 use super::envelope::{ApiError, ApiResult, JsonBody};
+use super::{ApiRoute, openapi};
 use crate::AppState;
 use crate::auth::access::Access;
 use crate::auth::{Identity, SESSION_COOKIE, SESSION_LIFETIME_SECS, credentials, session_cookie};
 use crate::store::audit::NewAuditEntry;
 use app::error::AppError;
+use app::model::auth::Caller;
 
 /// The one answer to a wrong user name or a wrong password.
 pub const LOGIN_FAILED: &str = "Invalid username or password";
@@ -30,6 +31,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Log in (body: {\"username\": \"ana\", \"password\": \"...\"}); sets the session cookie",
             post(login),
         )
+        .json_body::<LoginRequest>()
+        .answers_with(200, "result", openapi::login_result)
         .requires(Access::public("log in")),
         ApiRoute::new(
             Method::POST,
@@ -37,6 +40,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Log out (ends the session)",
             post(logout),
         )
+        .answers_raw(200, "application/json", "The session is ended and its cookie cleared", Some(openapi::message_envelope))
         .requires(Access::viewer("me", "log out")),
         ApiRoute::new(
             Method::GET,
@@ -44,14 +48,18 @@ pub fn routes() -> Vec<ApiRoute> {
             "Who the caller is: name, role and kind (user or token)",
             get(me),
         )
+        .answers::<Caller>("user")
         .requires(Access::viewer("me", "ask who they are")),
     ]
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /api/auth/login`.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LoginRequest {
+    /// The user's name.
     username: String,
+    /// The user's password.
     password: String,
 }
 

@@ -10,18 +10,24 @@ use axum::response::IntoResponse;
 use axum::routing::{delete, get, post};
 use futures_util::StreamExt;
 use serde::Deserialize;
+use utoipa::IntoParams;
 
-use super::ApiRoute;
 use super::envelope::{
     ApiError, ApiResult, ForceQuery, JsonBody, QueryParams, created, list, ok, query_bool,
 };
 use super::sse::json_stream;
+use super::{ApiRoute, openapi};
 use crate::AppState;
 use crate::auth::Identity;
 use crate::auth::access::Access;
 use app::docker::{LogFilter, LogRequest, LogTail, parse_time_parameter};
 use app::error::AppError;
-use app::model::containers::{CreateContainerRequest, KillRequest, RenameRequest, StopRequest};
+use app::model::ActionResult;
+use app::model::containers::{
+    ContainerDetails, ContainerLogs, ContainerProcesses, ContainerStats, ContainerSummary,
+    CreateContainerRequest, KillRequest, RenameRequest, StopRequest,
+};
+use app::model::live::LogLine;
 use serde_json::Value;
 
 /// The container routes.
@@ -33,6 +39,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "List containers (?all=true includes stopped ones)",
             get(list_containers),
         )
+        .query::<ListQuery>()
+        .lists::<ContainerSummary>("containers")
         .requires(Access::viewer("list", "list containers")),
         ApiRoute::new(
             Method::POST,
@@ -40,6 +48,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Create a container",
             post(create_container),
         )
+        .json_body::<CreateContainerRequest>()
+        .creates::<ActionResult>("result")
         .requires(Access::admin("create", "create containers")),
         ApiRoute::new(
             Method::GET,
@@ -47,6 +57,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get container details",
             get(container_details),
         )
+        .answers::<ContainerDetails>("container")
         .requires(Access::viewer("details", "read container details")),
         ApiRoute::new(
             Method::GET,
@@ -54,6 +65,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get Docker's raw inspect document",
             get(inspect_container),
         )
+        .answers_with(200, "inspect", openapi::any_object)
         .requires(Access::admin(
             "inspect",
             "read raw container inspect documents",
@@ -64,6 +76,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Start a container",
             post(start_container),
         )
+        .answers::<ActionResult>("result")
         .requires(Access::operator("start", "start containers")),
         ApiRoute::new(
             Method::POST,
@@ -71,6 +84,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Stop a container (body: {\"timeout\": 10})",
             post(stop_container),
         )
+        .optional_json_body::<StopRequest>()
+        .answers::<ActionResult>("result")
         .requires(Access::operator("stop", "stop containers")),
         ApiRoute::new(
             Method::POST,
@@ -78,6 +93,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Restart a container (body: {\"timeout\": 10})",
             post(restart_container),
         )
+        .optional_json_body::<StopRequest>()
+        .answers::<ActionResult>("result")
         .requires(Access::operator("restart", "restart containers")),
         ApiRoute::new(
             Method::POST,
@@ -85,6 +102,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Send a signal to a container (body: {\"signal\": \"SIGKILL\"})",
             post(kill_container),
         )
+        .optional_json_body::<KillRequest>()
+        .answers::<ActionResult>("result")
         .requires(Access::operator("kill", "kill containers")),
         ApiRoute::new(
             Method::POST,
@@ -92,6 +111,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Pause a container",
             post(pause_container),
         )
+        .answers::<ActionResult>("result")
         .requires(Access::operator("pause", "pause containers")),
         ApiRoute::new(
             Method::POST,
@@ -99,6 +119,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Unpause a container",
             post(unpause_container),
         )
+        .answers::<ActionResult>("result")
         .requires(Access::operator("unpause", "unpause containers")),
         ApiRoute::new(
             Method::POST,
@@ -106,6 +127,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Rename a container (body: {\"name\": \"new-name\"})",
             post(rename_container),
         )
+        .json_body::<RenameRequest>()
+        .answers::<ActionResult>("result")
         .requires(Access::admin("rename", "rename containers")),
         ApiRoute::new(
             Method::DELETE,
@@ -113,6 +136,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Remove a container (?force=true removes a running one)",
             delete(remove_container),
         )
+        .query::<ForceQuery>()
+        .answers::<ActionResult>("result")
         .requires(Access::admin("remove", "remove containers")),
         ApiRoute::new(
             Method::GET,
@@ -120,6 +145,13 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get container logs (?tail=100|all&since=&until=&timestamps=&stdout=&stderr=&grep=&ignore_case=&regex=&format=text; ?follow=true streams them as SSE)",
             get(container_logs),
         )
+        .query::<LogsQuery>()
+        .answers::<ContainerLogs>("logs")
+        .or_streams(
+            "with follow=true: one LogLine a message",
+            openapi::container_events::<LogLine>,
+        )
+        .or_answers("text/plain", "with format=text: the log as a file")
         .requires(Access::viewer("logs", "read container logs")),
         ApiRoute::new(
             Method::GET,
@@ -127,6 +159,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "List a container's processes (?ps_args=aux)",
             get(container_top),
         )
+        .query::<TopQuery>()
+        .answers::<ContainerProcesses>("processes")
         .requires(Access::viewer("top", "list container processes")),
         ApiRoute::new(
             Method::GET,
@@ -134,12 +168,20 @@ pub fn routes() -> Vec<ApiRoute> {
             "One sample of a container's resource usage (?stream=true: SSE, one sample a second)",
             get(container_stats),
         )
+        .query::<StatsQuery>()
+        .answers::<ContainerStats>("stats")
+        .or_streams(
+            "with stream=true: one ContainerStats a second",
+            openapi::container_events::<ContainerStats>,
+        )
         .requires(Access::viewer("stats", "read container stats")),
     ]
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Include stopped containers (default false). `true`, `false`, `1` or `0`.
     #[serde(default, deserialize_with = "query_bool")]
     all: Option<bool>,
 }
@@ -285,24 +327,36 @@ async fn remove_container(
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct LogsQuery {
+    /// How many lines from the end: a non-negative integer or `all` (default 100).
     tail: Option<String>,
+    /// Only lines written since: unix seconds or RFC 3339.
     since: Option<String>,
+    /// Only lines written before: unix seconds or RFC 3339.
     until: Option<String>,
+    /// Prefix each line with its RFC 3339 time.
     #[serde(default, deserialize_with = "query_bool")]
     timestamps: Option<bool>,
+    /// Include stdout (default true).
     #[serde(default, deserialize_with = "query_bool")]
     stdout: Option<bool>,
+    /// Include stderr (default true).
     #[serde(default, deserialize_with = "query_bool")]
     stderr: Option<bool>,
+    /// Stream the log as server-sent events until the container stops.
     #[serde(default, deserialize_with = "query_bool")]
     follow: Option<bool>,
+    /// Keep only lines containing this text (the whole log is searched).
     grep: Option<String>,
+    /// Match `grep` whatever the case.
     #[serde(default, deserialize_with = "query_bool")]
     ignore_case: Option<bool>,
+    /// `grep` is a regular expression.
     #[serde(default, deserialize_with = "query_bool")]
     regex: Option<bool>,
+    /// `text`: the log as a text/plain download.
     format: Option<String>,
 }
 
@@ -413,8 +467,10 @@ async fn container_logs(
     ok("logs", state.docker.container_logs(&id, &request).await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct TopQuery {
+    /// Arguments for `ps` (default `-ef`).
     ps_args: Option<String>,
 }
 
@@ -429,8 +485,10 @@ async fn container_top(
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct StatsQuery {
+    /// Stream a sample a second as server-sent events.
     #[serde(default, deserialize_with = "query_bool")]
     stream: Option<bool>,
 }

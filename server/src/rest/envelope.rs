@@ -161,9 +161,10 @@ where
 }
 
 /// The `?force=` query of remove routes.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ForceQuery {
-    /// Force the removal (absent means false).
+    /// Force the removal (default false): of a running container, of a volume in use.
     #[serde(default, deserialize_with = "query_bool")]
     pub force: Option<bool>,
 }

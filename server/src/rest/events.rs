@@ -5,14 +5,15 @@ use axum::http::{Method, Uri};
 use axum::response::Response;
 use axum::routing::get;
 
-use super::ApiRoute;
 use super::envelope::ApiError;
 use super::sse::json_stream;
+use super::{ApiRoute, openapi};
 use crate::AppState;
 use crate::auth::access::Access;
 use app::docker::events::EventFilter;
 use app::docker::parse_time_parameter;
 use app::error::AppError;
+use app::model::events::DockerEvent;
 
 /// The events routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -22,6 +23,8 @@ pub fn routes() -> Vec<ApiRoute> {
         "Stream Docker events (SSE; ?type=container&container=web&event=start&label=k=v&since=&until=)",
         get(stream_events),
     )
+    .query::<EventsQuery>()
+    .answers_raw(200, "text/event-stream", "Server-sent events: one DockerEvent (JSON) per data line, a keep-alive comment at least every 15 s", Some(|schemas| openapi::sse_event(openapi::component::<DockerEvent>(schemas))))
     .requires(Access::viewer("events", "watch Docker events"))]
 }
 
@@ -94,4 +97,30 @@ mod tests {
             );
         }
     }
+}
+
+/// The events query, for the OpenAPI document (the handler reads it with
+/// [`parse_event_filter`], which takes `label` more than once).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[allow(dead_code)]
+struct EventsQuery {
+    /// Object types, comma-separated: container, image, volume, network, daemon.
+    r#type: Option<String>,
+    /// Only events of this container (name or id).
+    container: Option<String>,
+    /// Only events of this image.
+    image: Option<String>,
+    /// Only events of this volume.
+    volume: Option<String>,
+    /// Only events of this network.
+    network: Option<String>,
+    /// Actions, comma-separated (start, stop, die, ...).
+    event: Option<String>,
+    /// `key` or `key=value`; repeatable, all must match.
+    label: Option<Vec<String>>,
+    /// Replay events since: unix seconds or RFC 3339.
+    since: Option<String>,
+    /// End the stream at: unix seconds or RFC 3339 (past events are replayed).
+    until: Option<String>,
 }

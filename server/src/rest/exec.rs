@@ -21,7 +21,7 @@ use crate::auth::access::Access;
 use app::docker::DockerService;
 use app::docker::exec::{ExecControl, ExecOptions, ExecSession, command_words};
 use app::error::AppError;
-use app::model::live::{CommandLine, ExecRequest};
+use app::model::live::{CommandLine, ExecRequest, ExecResult};
 
 /// The exec routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -32,6 +32,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Run a command to completion (body: {\"command\": \"echo hi\", \"user\": \"\", \"working_dir\": \"\", \"environment\": [], \"tty\": false})",
             post(exec_run),
         )
+        .json_body::<ExecRequest>()
+        .answers::<ExecResult>("result")
         .requires(Access::operator("exec", "run commands in containers")),
         ApiRoute::new(
             Method::GET,
@@ -39,6 +41,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Interactive exec over a WebSocket (?command=sh&tty=true&user=&working_dir=)",
             get(exec_websocket),
         )
+        .query::<SessionQuery>()
+        .answers_raw(101, "application/octet-stream", "Switching to the WebSocket protocol: binary frames are stdin and output, text frames JSON control messages", None)
         .requires(Access::operator("exec", "run commands in containers")),
     ]
 }
@@ -51,12 +55,17 @@ async fn exec_run(
     ok("result", state.docker.exec_run(&id, request).await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SessionQuery {
+    /// The command line to run (default `sh`).
     command: Option<String>,
+    /// Allocate a terminal (default true).
     #[serde(default, deserialize_with = "query_bool")]
     tty: Option<bool>,
+    /// The user to run it as.
     user: Option<String>,
+    /// The directory to run it in.
     working_dir: Option<String>,
 }
 

@@ -20,17 +20,22 @@ use bytes::Bytes;
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
+use utoipa::IntoParams;
 
-use super::ApiRoute;
 use super::envelope::{
     ApiError, ApiResult, JSON_BODY_LIMIT, JsonBody, QueryParams, created, list, ok,
     parse_json_body, query_bool,
 };
 use super::sse::{progress_stream, wants_event_stream};
+use super::{ApiRoute, openapi};
 use crate::AppState;
 use crate::auth::access::Access;
 use app::error::AppError;
-use app::model::images::{BuildRequest, PullRequest, PushRequest, TagRequest};
+use app::model::images::{
+    BuildRequest, BuildResult, ImageDetails, ImageHistoryEntry, ImageSearchResult, ImageSummary,
+    LoadResult, PruneImagesResult, PullRequest, PullResult, PushRequest, PushResult,
+    RemoveImageResult, TagRequest, TagResult,
+};
 
 /// The limit on uploaded tar archives (build contexts and `docker save` archives): 512 MiB.
 pub const UPLOAD_BODY_LIMIT: usize = 512 * 1024 * 1024;
@@ -49,6 +54,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "List images (?all=true includes intermediate images)",
             get(list_images),
         )
+        .query::<ListQuery>()
+        .lists::<ImageSummary>("images")
         .requires(Access::viewer("list", "list images")),
         ApiRoute::new(
             Method::GET,
@@ -56,12 +63,20 @@ pub fn routes() -> Vec<ApiRoute> {
             "Search Docker Hub (?term=nginx&limit=25)",
             get(search_images),
         )
+        .query::<SearchQuery>()
+        .lists::<ImageSearchResult>("results")
         .requires(Access::viewer("search", "search images")),
         ApiRoute::new(
             Method::POST,
             "/api/images/pull",
             "Pull an image (body: {\"image\": \"nginx\", \"tag\": \"latest\"}; Accept: text/event-stream streams progress)",
             post(pull_image),
+        )
+        .json_body::<PullRequest>()
+        .answers::<PullResult>("result")
+        .or_streams(
+            "with Accept: text/event-stream: progress events, then a result or error event",
+            openapi::pull_events,
         )
         .requires(Access::operator("pull", "pull images")),
         ApiRoute::new(
@@ -72,6 +87,14 @@ pub fn routes() -> Vec<ApiRoute> {
              text/event-stream streams progress)",
             upload(post(build_image)),
         )
+        .query::<BuildQuery>()
+        .json_body::<BuildRequest>()
+        .binary_body("application/x-tar")
+        .creates::<BuildResult>("result")
+        .or_streams(
+            "with Accept: text/event-stream: progress events, then a result or error event",
+            openapi::build_events,
+        )
         .requires(Access::admin("build", "build images")),
         ApiRoute::new(
             Method::POST,
@@ -79,6 +102,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Remove unused images (?dangling_only=false removes every unused image)",
             post(prune_images),
         )
+        .query::<PruneQuery>()
+        .answers::<PruneImagesResult>("result")
         .requires(Access::admin("prune", "prune images")),
         ApiRoute::new(
             Method::POST,
@@ -86,6 +111,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Load images from a tar archive body (docker load, up to 512 MiB)",
             upload(post(load_images)),
         )
+        .binary_body("application/x-tar")
+        .answers::<LoadResult>("result")
         .requires(Access::admin("load", "load images")),
         ApiRoute::new(
             Method::GET,
@@ -94,6 +121,7 @@ pub fn routes() -> Vec<ApiRoute> {
             get(get_image_path),
         )
         .displayed_as("/api/images/{image_id}")
+        .answers::<ImageDetails>("image")
         .requires(Access::viewer("details", "read image details")),
         ApiRoute::new(
             Method::GET,
@@ -102,6 +130,7 @@ pub fn routes() -> Vec<ApiRoute> {
             MethodRouter::new(),
         )
         .displayed_as("/api/images/{image_id}/history")
+        .lists::<ImageHistoryEntry>("history")
         .requires(Access::viewer("history", "read image history")),
         ApiRoute::new(
             Method::GET,
@@ -110,6 +139,7 @@ pub fn routes() -> Vec<ApiRoute> {
             MethodRouter::new(),
         )
         .displayed_as("/api/images/{image_id}/save")
+        .answers_raw(200, "application/x-tar", "The image as a tar archive (docker save)", None)
         .requires(Access::admin("save", "save images")),
         ApiRoute::new(
             Method::DELETE,
@@ -118,6 +148,8 @@ pub fn routes() -> Vec<ApiRoute> {
             delete(delete_image_path),
         )
         .displayed_as("/api/images/{image_id}/remove")
+        .query::<RemoveQuery>()
+        .answers::<RemoveImageResult>("result")
         .requires(Access::admin("remove", "remove images")),
         ApiRoute::new(
             Method::POST,
@@ -126,6 +158,8 @@ pub fn routes() -> Vec<ApiRoute> {
             post(post_image_path),
         )
         .displayed_as("/api/images/{image_id}/tag")
+        .json_body::<TagRequest>()
+        .answers::<TagResult>("result")
         .requires(Access::admin("tag", "tag images")),
         ApiRoute::new(
             Method::POST,
@@ -134,6 +168,8 @@ pub fn routes() -> Vec<ApiRoute> {
             MethodRouter::new(),
         )
         .displayed_as("/api/images/{image_id}/push")
+        .optional_json_body::<PushRequest>()
+        .answers::<PushResult>("result")
         .requires(Access::admin("push", "push images")),
     ]
 }
@@ -173,8 +209,10 @@ fn query<T: DeserializeOwned>(uri: &Uri) -> Result<T, ApiError> {
         })
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Include intermediate images (default false).
     #[serde(default, deserialize_with = "query_bool")]
     all: Option<bool>,
 }
@@ -230,10 +268,13 @@ async fn save_image(state: &AppState, reference: &str) -> ApiResult {
         .into_response())
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RemoveQuery {
+    /// Remove it even when containers use it or it has several tags (default false).
     #[serde(default, deserialize_with = "query_bool")]
     force: Option<bool>,
+    /// Keep untagged parent images (default false).
     #[serde(default, deserialize_with = "query_bool")]
     no_prune: Option<bool>,
 }
@@ -297,9 +338,14 @@ async fn pull_image(
     ok("result", state.docker.pull_image(request).await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct SearchQuery {
+    /// What to search for (required).
+    #[param(required = true)]
     term: Option<String>,
+    /// How many results: 1 to 100 (default 25).
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 100)]
     limit: Option<String>,
 }
 
@@ -326,8 +372,10 @@ async fn search_images(
     list("results", state.docker.search_images(&term, limit).await?)
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PruneQuery {
+    /// Only dangling images (default true); false removes every unused image.
     #[serde(default, deserialize_with = "query_bool")]
     dangling_only: Option<bool>,
 }
@@ -346,18 +394,26 @@ async fn prune_images(
 }
 
 /// Build options given in the query string of a tar upload.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 struct BuildQuery {
+    /// With a tar body: the tag to give the image (also `t`).
     #[serde(alias = "t")]
     tag: Option<String>,
+    /// With a tar body: the Dockerfile's path inside the archive.
     dockerfile: Option<String>,
+    /// With a tar body: build arguments as a JSON object of strings.
     buildargs: Option<String>,
+    /// With a tar body: labels as a JSON object of strings.
     labels: Option<String>,
+    /// With a tar body: do not use the cache.
     #[serde(default, deserialize_with = "query_bool")]
     nocache: Option<bool>,
+    /// With a tar body: always pull the base image.
     #[serde(default, deserialize_with = "query_bool")]
     pull: Option<bool>,
+    /// With a tar body: remove intermediate containers (default true).
     #[serde(default, deserialize_with = "query_bool")]
     rm: Option<bool>,
 }

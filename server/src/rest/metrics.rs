@@ -22,7 +22,13 @@ pub fn routes() -> Vec<ApiRoute> {
             "Prometheus metrics: requests by route, durations, daemon up, containers by state, open streams",
             get(metrics),
         )
-        .requires(Access::viewer("metrics", "read metrics")),
+        .requires(Access::viewer("metrics", "read metrics"))
+        .answers_raw(
+            200,
+            "text/plain",
+            "The Prometheus text exposition format, version 0.0.4",
+            None,
+        ),
     ]
 }
 

@@ -4,12 +4,14 @@
 pub mod audit;
 pub mod auth;
 pub mod containers;
+pub mod docs;
 pub mod envelope;
 pub mod events;
 pub mod exec;
 pub mod images;
 pub mod metrics;
 pub mod networks;
+pub mod openapi;
 pub mod sse;
 pub mod stats;
 pub mod system;
@@ -18,17 +20,18 @@ pub mod users;
 pub mod volumes;
 
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 use axum::Router;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method, Uri};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::MethodRouter;
 
 use crate::AppState;
 use crate::auth::access::Access;
 use app::error::AppError;
-use envelope::{ApiError, ApiResult};
+use envelope::ApiError;
 
 /// One REST route: what it is for, who may call it, and the handler that serves it.
 pub struct ApiRoute {
@@ -45,6 +48,8 @@ pub struct ApiRoute {
     pub display: Option<&'static str>,
     /// Who may call it (see [`ApiRoute::requires`]); admin only unless stated (default deny).
     pub access: Access,
+    /// What the OpenAPI document says about it (see the builders in [`openapi`]).
+    pub doc: openapi::RouteDoc,
 }
 
 impl ApiRoute {
@@ -62,6 +67,7 @@ impl ApiRoute {
             handler,
             display: None,
             access: Access::DEFAULT_DENY,
+            doc: openapi::RouteDoc::default(),
         }
     }
 
@@ -83,7 +89,7 @@ impl ApiRoute {
     }
 
     /// The resource group the route belongs to in `/api/commands`.
-    fn group(&self) -> &'static str {
+    pub fn group(&self) -> &'static str {
         self.shown_path()
             .strip_prefix("/api/")
             .and_then(|rest| rest.split('/').next())
@@ -107,6 +113,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
     routes.extend(tokens::routes());
     routes.extend(audit::routes());
     routes.extend(metrics::routes());
+    routes.extend(openapi::routes());
     routes.push(
         ApiRoute::new(
             Method::GET,
@@ -114,7 +121,8 @@ pub fn api_routes() -> Vec<ApiRoute> {
             "List every available API endpoint",
             axum::routing::get(commands),
         )
-        .requires(Access::viewer("list", "list the API's commands")),
+        .requires(Access::viewer("list", "list the API's commands"))
+        .answers_with(200, "commands", openapi::command_groups),
     );
     routes
 }
@@ -128,29 +136,42 @@ pub fn router() -> Router<AppState> {
         })
 }
 
-/// `GET /api/commands`: the route table, grouped by resource.
-async fn commands(headers: HeaderMap) -> ApiResult {
-    let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for route in api_routes() {
-        groups.entry(route.group()).or_default().push(format!(
-            "{} {} - {}",
-            route.method,
-            route.shown_path(),
-            route.description
-        ));
-    }
+/// The route table grouped by resource (`"METHOD /path - description"`), and the number of routes,
+/// encoded once as the start of the `/api/commands` body.
+fn commands_prefix() -> &'static str {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    PREFIX.get_or_init(|| {
+        let mut groups: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for route in api_routes() {
+            groups.entry(route.group()).or_default().push(format!(
+                "{} {} - {}",
+                route.method,
+                route.shown_path(),
+                route.description
+            ));
+        }
+        let total: usize = groups.values().map(Vec::len).sum();
+        let groups = serde_json::to_string(&groups).unwrap_or_else(|_| "{}".into());
+        format!(r#"{{"success":true,"commands":{groups},"count":{total},"base_url":"#)
+    })
+}
+
+/// `GET /api/commands`: the route table, grouped by resource (computed once; only `base_url`,
+/// from the `Host` header, changes per request).
+async fn commands(headers: HeaderMap) -> Response {
     let host = headers
         .get(axum::http::header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost:5000");
-    let total: usize = groups.values().map(Vec::len).sum();
-    let body = serde_json::json!({
-        "success": true,
-        "commands": groups,
-        "count": total,
-        "base_url": format!("http://{host}/api"),
-    });
-    Ok(axum::Json(body).into_response())
+    let base_url = serde_json::Value::String(format!("http://{host}/api")).to_string();
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        format!("{}{base_url}}}", commands_prefix()),
+    )
+        .into_response()
 }
 
 /// Whether a path belongs to the JSON API (answered with the envelope, never HTML).

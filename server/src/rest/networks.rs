@@ -9,7 +9,10 @@ use super::ApiRoute;
 use super::envelope::{ApiResult, JsonBody, QueryParams, created, list, ok};
 use crate::AppState;
 use crate::auth::access::Access;
-use app::model::networks::{ConnectRequest, CreateNetworkRequest, DisconnectRequest};
+use app::model::networks::{
+    ConnectRequest, CreateNetworkRequest, DisconnectRequest, NetworkDetails, NetworkResult,
+    NetworkStats, NetworkSummary, PruneNetworksResult,
+};
 
 /// The network routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -20,6 +23,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "List networks",
             get(list_networks),
         )
+        .lists::<NetworkSummary>("networks")
         .requires(Access::viewer("list", "list networks")),
         ApiRoute::new(
             Method::POST,
@@ -27,6 +31,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Create a network (body: {\"name\", \"driver\", \"internal\", \"attachable\", \"labels\", \"options\", \"enable_ipv6\", \"ipam\"})",
             post(create_network),
         )
+        .json_body::<CreateNetworkRequest>()
+        .creates::<NetworkResult>("result")
         .requires(Access::admin("create", "create networks")),
         ApiRoute::new(
             Method::GET,
@@ -34,6 +40,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Network counts by driver and scope, and containers per network",
             get(network_stats),
         )
+        .answers::<NetworkStats>("stats")
         .requires(Access::viewer("stats", "read network statistics")),
         ApiRoute::new(
             Method::POST,
@@ -41,6 +48,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Remove unused networks (?label=key[=value] limits it)",
             post(prune_networks),
         )
+        .query::<PruneQuery>()
+        .answers::<PruneNetworksResult>("result")
         .requires(Access::admin("prune", "prune networks")),
         ApiRoute::new(
             Method::GET,
@@ -48,6 +57,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get network details and connected containers",
             get(network_details),
         )
+        .answers::<NetworkDetails>("network")
         .requires(Access::viewer("details", "read network details")),
         ApiRoute::new(
             Method::DELETE,
@@ -55,6 +65,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Remove a network",
             delete(remove_network),
         )
+        .answers::<NetworkResult>("result")
         .requires(Access::admin("remove", "remove networks")),
         ApiRoute::new(
             Method::POST,
@@ -62,6 +73,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Connect a container (body: {\"container\", \"aliases\", \"ipv4_address\", \"ipv6_address\"})",
             post(connect_network),
         )
+        .json_body::<ConnectRequest>()
+        .answers::<NetworkResult>("result")
         .requires(Access::admin("connect", "connect containers to networks")),
         ApiRoute::new(
             Method::POST,
@@ -69,6 +82,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Disconnect a container (body: {\"container\", \"force\"})",
             post(disconnect_network),
         )
+        .json_body::<DisconnectRequest>()
+        .answers::<NetworkResult>("result")
         .requires(Access::admin("disconnect", "disconnect containers from networks")),
     ]
 }
@@ -111,8 +126,10 @@ async fn disconnect_network(
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PruneQuery {
+    /// Only networks with this label: `key` or `key=value`.
     label: Option<String>,
 }
 

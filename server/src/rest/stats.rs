@@ -8,6 +8,7 @@ use super::ApiRoute;
 use super::envelope::{ApiResult, list};
 use crate::AppState;
 use crate::auth::access::Access;
+use app::model::containers::ContainerStats;
 
 /// The fleet stats routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -18,6 +19,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "One sample of every running container's resource usage, taken concurrently",
             get(fleet_stats),
         )
+        .lists::<ContainerStats>("stats")
         .requires(Access::viewer("stats", "read container stats")),
     ]
 }

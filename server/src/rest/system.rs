@@ -7,8 +7,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::{Value, json};
 
-use super::ApiRoute;
 use super::envelope::{ApiResult, ok};
+use super::{ApiRoute, openapi};
 use crate::AppState;
 use crate::auth::access::Access;
 use app::docker::now_rfc3339;
@@ -24,6 +24,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get Docker version",
             get(version),
         )
+        .answers_with(200, "version", openapi::any_object)
         .requires(Access::viewer("details", "read the system version")),
         ApiRoute::new(
             Method::GET,
@@ -31,6 +32,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get Docker system information",
             get(info),
         )
+        .answers_with(200, "info", openapi::any_object)
         .requires(Access::viewer("details", "read system information")),
         ApiRoute::new(
             Method::GET,
@@ -38,6 +40,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get Docker disk usage",
             get(disk_usage),
         )
+        .answers_with(200, "usage", openapi::any_object)
         .requires(Access::viewer("details", "read disk usage")),
         ApiRoute::new(
             Method::GET,
@@ -45,6 +48,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get Docker daemon status",
             get(status),
         )
+        .answers_with(200, "status", openapi::any_object)
         .requires(Access::viewer("details", "read the system status")),
         ApiRoute::new(
             Method::GET,
@@ -52,6 +56,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get overall Docker statistics",
             get(statistics),
         )
+        .answers_with(200, "stats", openapi::any_object)
         .requires(Access::viewer("stats", "read system statistics")),
         ApiRoute::new(
             Method::GET,
@@ -59,12 +64,19 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get information about the API's host",
             get(host),
         )
+        .answers_with(200, "host", openapi::any_object)
         .requires(Access::viewer("details", "read host information")),
         ApiRoute::new(
             Method::GET,
             "/health",
             "Health of the API and the Docker daemon",
             get(health),
+        )
+        .answers_raw(
+            200,
+            "application/json",
+            "The daemon answers (503 with status unhealthy when it does not)",
+            Some(openapi::health_schema),
         )
         .requires(Access::public("check health")),
     ]

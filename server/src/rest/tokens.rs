@@ -8,20 +8,21 @@ use axum::routing::{delete, get, post};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::ApiRoute;
 use super::envelope::{ApiResult, JsonBody, created, list, ok};
+use super::{ApiRoute, openapi};
 use crate::AppState;
 use crate::auth::access::Access;
 use crate::auth::{credentials, grant};
 use crate::store::Store;
 use crate::store::tokens::{TokenGrant, TokenRecord};
 use app::error::AppError;
-use app::model::auth::Role;
+use app::model::auth::{Role, TokenView};
 
 /// The token routes.
 pub fn routes() -> Vec<ApiRoute> {
     vec![
         ApiRoute::new(Method::GET, "/api/tokens", "List API tokens", get(list_tokens))
+            .lists::<TokenView>("tokens")
             .requires(Access::admin("tokens", "manage tokens")),
         ApiRoute::new(
             Method::POST,
@@ -30,6 +31,8 @@ pub fn routes() -> Vec<ApiRoute> {
              \"labels\": {\"team\": \"web\"}, \"allow\": [\"logs\", \"restart\"]}); answers the secret once",
             post(create_token),
         )
+        .json_body::<NewToken>()
+        .answers_with(201, "token", openapi::new_token)
         .requires(Access::admin("tokens", "manage tokens")),
         ApiRoute::new(
             Method::DELETE,
@@ -37,21 +40,26 @@ pub fn routes() -> Vec<ApiRoute> {
             "Revoke an API token (at once)",
             delete(revoke_token),
         )
+        .answers::<TokenView>("token")
         .requires(Access::admin("tokens", "manage tokens")),
     ]
 }
 
 /// The body of `POST /api/tokens`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewToken {
+    /// The token's name.
     name: String,
+    /// What the token may do.
     role: Role,
+    /// Lifetime: a number with `s`, `m`, `h` or `d` (e.g. `30d`); absent: never expires.
     #[serde(default)]
     expires_in: Option<String>,
-    /// `{"team": "web"}` or `["team=web"]`.
+    /// Label scope: `{"team": "web"}` or `["team=web"]`.
     #[serde(default)]
     labels: Option<serde_json::Value>,
+    /// Verbs the token is narrowed to (`logs`, `restart`, `exec`, ...).
     #[serde(default)]
     allow: Vec<String>,
 }

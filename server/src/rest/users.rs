@@ -5,17 +5,18 @@ use axum::http::Method;
 use axum::routing::{delete, get, post};
 use serde::Deserialize;
 
-use super::ApiRoute;
 use super::envelope::{ApiResult, JsonBody, created, list, ok};
+use super::{ApiRoute, openapi};
 use crate::AppState;
 use crate::auth::access::Access;
 use crate::auth::{credentials, grant};
-use app::model::auth::Role;
+use app::model::auth::{Role, UserRecord};
 
 /// The user routes.
 pub fn routes() -> Vec<ApiRoute> {
     vec![
         ApiRoute::new(Method::GET, "/api/users", "List users", get(list_users))
+            .lists::<UserRecord>("users")
             .requires(Access::admin("users", "manage users")),
         ApiRoute::new(
             Method::POST,
@@ -23,6 +24,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Add a user (body: {\"name\": \"ana\", \"role\": \"operator\", \"password\": \"...\"})",
             post(add_user),
         )
+        .json_body::<NewUser>()
+        .creates::<UserRecord>("user")
         .requires(Access::admin("users", "manage users")),
         ApiRoute::new(
             Method::DELETE,
@@ -30,16 +33,21 @@ pub fn routes() -> Vec<ApiRoute> {
             "Remove a user (ends their sessions)",
             delete(remove_user),
         )
+        .answers_with(200, "message", openapi::inline::<String>)
         .requires(Access::admin("users", "manage users")),
     ]
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /api/users`.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewUser {
+    /// The user's name (also `username`).
     #[serde(alias = "username")]
     name: String,
+    /// What the user may do.
     role: Role,
+    /// The password.
     password: String,
 }
 

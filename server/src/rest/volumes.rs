@@ -11,7 +11,10 @@ use super::envelope::{
 };
 use crate::AppState;
 use crate::auth::access::Access;
-use app::model::volumes::CreateVolumeRequest;
+use app::model::volumes::{
+    CreateVolumeRequest, PruneVolumesResult, VolumeDetails, VolumeResult, VolumeStats,
+    VolumeSummary,
+};
 
 /// The volume routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -22,6 +25,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "List volumes",
             get(list_volumes),
         )
+        .lists::<VolumeSummary>("volumes")
         .requires(Access::viewer("list", "list volumes")),
         ApiRoute::new(
             Method::POST,
@@ -29,6 +33,9 @@ pub fn routes() -> Vec<ApiRoute> {
             "Create a volume (body: {\"name\", \"driver\", \"labels\", \"options\"})",
             post(create_volume),
         )
+        .optional_json_body::<CreateVolumeRequest>()
+        .creates::<VolumeResult>("result")
+        .or_status(200, "The volume already existed with the same driver: its result, status `exists`")
         .requires(Access::admin("create", "create volumes")),
         ApiRoute::new(
             Method::GET,
@@ -36,6 +43,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Volume sizes, users and totals",
             get(volume_stats),
         )
+        .answers::<VolumeStats>("stats")
         .requires(Access::viewer("stats", "read volume statistics")),
         ApiRoute::new(
             Method::POST,
@@ -43,6 +51,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Remove unused volumes (?label=key[=value] limits it, ?all=true on API 1.42+ includes named ones)",
             post(prune_volumes),
         )
+        .query::<PruneQuery>()
+        .answers::<PruneVolumesResult>("result")
         .requires(Access::admin("prune", "prune volumes")),
         ApiRoute::new(
             Method::GET,
@@ -50,6 +60,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get volume details and the containers using it",
             get(volume_details),
         )
+        .answers::<VolumeDetails>("volume")
         .requires(Access::viewer("details", "read volume details")),
         ApiRoute::new(
             Method::DELETE,
@@ -57,6 +68,8 @@ pub fn routes() -> Vec<ApiRoute> {
             "Remove a volume (?force=true)",
             delete(remove_volume),
         )
+        .query::<ForceQuery>()
+        .answers::<VolumeResult>("result")
         .requires(Access::admin("remove", "remove volumes")),
     ]
 }
@@ -92,10 +105,13 @@ async fn remove_volume(
     )
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PruneQuery {
+    /// Also remove unused named volumes (API 1.42+); absent: the engine's default.
     #[serde(default, deserialize_with = "query_bool")]
     all: Option<bool>,
+    /// Only volumes with this label: `key` or `key=value`.
     label: Option<String>,
 }
 

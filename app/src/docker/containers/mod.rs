@@ -693,6 +693,13 @@ impl DockerService {
             }) => Err(AppError::Conflict(format!(
                 "Container '{name}' cannot be unpaused: {message}"
             ))),
+            // Docker 20.10 answers 500 for a container that is not paused.
+            Err(BollardError::DockerResponseServerError {
+                status_code: 500,
+                message,
+            }) if message.contains("is not paused") => Err(AppError::Conflict(format!(
+                "Container '{name}' is not paused"
+            ))),
             Err(err) => Err(self.fail(err, &subject(id)).await),
         }
     }
