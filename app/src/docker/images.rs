@@ -1,6 +1,9 @@
 //! Image operations: list, inspect, history, pull, build, remove, search, prune, tag, push, save, load.
 
+mod archive;
+mod build;
 mod context;
+mod registry;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
@@ -420,6 +423,9 @@ fn build_failure(err: BollardError) -> AppError {
     }
 }
 
+/// Progress messages of a long operation, then its result (or one error, after which it ends).
+pub type ProgressStream<P, R> = BoxStream<'static, Result<Progress<P, R>, AppError>>;
+
 impl DockerService {
     /// Lists images (top-level only unless `all`) with their platform.
     ///
@@ -474,7 +480,6 @@ impl DockerService {
             })
             .collect())
     }
-
     async fn inspect_image_raw(&self, reference: &str) -> Result<ImageInspect, AppError> {
         validate_reference(reference)?;
         let client = self.client().await?;
@@ -483,7 +488,6 @@ impl DockerService {
             Err(err) => Err(self.fail(err, &subject(reference)).await),
         }
     }
-
     /// One image in detail, with its history (two daemon calls, made together).
     pub async fn image_details(&self, reference: &str) -> Result<ImageDetails, AppError> {
         let (inspect, history) = tokio::join!(
@@ -492,7 +496,6 @@ impl DockerService {
         );
         Ok(details_from_inspect(inspect?, history?))
     }
-
     /// An image's layers, newest first (`docker history`).
     pub async fn image_history(&self, reference: &str) -> Result<Vec<ImageHistoryEntry>, AppError> {
         validate_reference(reference)?;
@@ -513,241 +516,6 @@ impl DockerService {
             Err(err) => Err(self.fail(err, &subject(reference)).await),
         }
     }
-
-    /// Pulls an image from its registry (Docker Hub or any other, e.g. `127.0.0.1:5055/team/app`).
-    pub async fn pull_image(&self, request: PullRequest) -> Result<PullResult, AppError> {
-        final_result(self.pull_image_progress(request).await?).await
-    }
-
-    /// Pulls an image, reporting the daemon's progress messages as they come, then the result. Bad
-    /// input and an unreachable daemon fail before the stream starts; registry failures come inside it.
-    pub async fn pull_image_progress(
-        &self,
-        request: PullRequest,
-    ) -> Result<ProgressStream<PullProgress, PullResult>, AppError> {
-        let image = request
-            .image
-            .as_deref()
-            .map(str::trim)
-            .filter(|i| !i.is_empty())
-            .ok_or_else(|| AppError::bad_request("Image name is required"))?;
-        validate_reference(image)?;
-        let name = ImageName::parse(image).with_tag(request.tag.as_deref(), image)?;
-        let reference = name.full();
-        let client = self.stream_client().await?;
-        let options = CreateImageOptions {
-            from_image: Some(name.repository.clone()),
-            tag: Some(name.tag_or_latest().to_string()),
-            ..Default::default()
-        };
-        let auth = credentials(request.auth.or(request.registry_auth));
-        let progress = Box::pin(client.create_image(Some(options), None, auth));
-        let state = (Some(progress), self.clone(), reference);
-        let steps = stream::unfold(state, |(progress, service, reference)| async move {
-            let mut progress = progress?;
-            match tokio::time::timeout(REGISTRY_IDLE_TIMEOUT, progress.next()).await {
-                Err(_) => {
-                    let error = AppError::ServiceUnavailable(format!(
-                        "The registry of image '{reference}' did not answer within {} seconds",
-                        REGISTRY_IDLE_TIMEOUT.as_secs()
-                    ));
-                    Some((Err(error), (None, service, reference)))
-                }
-                Ok(Some(Ok(info))) => {
-                    let detail = info.progress_detail.unwrap_or_default();
-                    let step = PullProgress {
-                        id: info.id.filter(|id| !id.is_empty()),
-                        status: info.status.unwrap_or_default(),
-                        current: detail.current,
-                        total: detail.total,
-                    };
-                    Some((
-                        Ok(Progress::Step(step)),
-                        (Some(progress), service, reference),
-                    ))
-                }
-                Ok(Some(Err(err))) => {
-                    let error = registry_error(err, &reference);
-                    if error == AppError::DaemonUnavailable {
-                        service.reset().await;
-                    }
-                    Some((Err(error), (None, service, reference)))
-                }
-                Ok(None) => {
-                    drop(progress);
-                    let result = service.pulled(&reference).await.map(Progress::Done);
-                    Some((result, (None, service, reference)))
-                }
-            }
-        });
-        Ok(Tracked::new(steps, self.stream_counter(), StreamKind::Pull).boxed())
-    }
-
-    /// The result of a finished pull.
-    async fn pulled(&self, reference: &str) -> Result<PullResult, AppError> {
-        let inspect = self.inspect_image_raw(reference).await?;
-        let size = inspect.size.unwrap_or_default();
-        Ok(PullResult {
-            message: format!("Image '{reference}' pulled successfully"),
-            image_id: inspect.id.unwrap_or_default(),
-            tags: real_tags(inspect.repo_tags.unwrap_or_default()),
-            size: human_size(size),
-            size_bytes: size,
-            status: "pulled".into(),
-        })
-    }
-
-    /// Builds an image from a directory on the server's host (subject to the build root policy).
-    pub async fn build_image_from_path(
-        &self,
-        request: BuildRequest,
-    ) -> Result<BuildResult, AppError> {
-        final_result(self.build_image_from_path_progress(request).await?).await
-    }
-
-    /// Like [`Self::build_image_from_path`], reporting the builder's output lines as they come.
-    pub async fn build_image_from_path_progress(
-        &self,
-        request: BuildRequest,
-    ) -> Result<ProgressStream<BuildProgress, BuildResult>, AppError> {
-        let path = request
-            .path
-            .clone()
-            .ok_or_else(|| AppError::bad_request("Field 'path' is required"))?;
-        let dockerfile = request
-            .dockerfile
-            .clone()
-            .unwrap_or_else(|| "Dockerfile".into());
-        context::validate_dockerfile_name(&dockerfile)?;
-        let build_root = self.policy().build_root.clone();
-        let archive = tokio::task::spawn_blocking(move || {
-            let context = context::resolve_context(&path, build_root.as_deref())?;
-            context::tar_context(&context, &dockerfile)
-        })
-        .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "build context task failed");
-            AppError::Internal("Could not read the build context".into())
-        })??;
-        self.build_image(request, BuildContext::Archive(Bytes::from(archive)))
-            .await
-    }
-
-    /// Builds an image from an uploaded tar build context, streamed to the daemon as it arrives.
-    pub async fn build_image_from_tar<S>(
-        &self,
-        request: BuildRequest,
-        archive: S,
-    ) -> Result<BuildResult, AppError>
-    where
-        S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
-    {
-        final_result(self.build_image_from_tar_progress(request, archive).await?).await
-    }
-
-    /// Like [`Self::build_image_from_tar`], reporting the builder's output lines as they come.
-    pub async fn build_image_from_tar_progress<S>(
-        &self,
-        request: BuildRequest,
-        archive: S,
-    ) -> Result<ProgressStream<BuildProgress, BuildResult>, AppError>
-    where
-        S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
-    {
-        if request.path.is_some() {
-            return Err(AppError::bad_request(
-                "Parameter 'path' cannot be combined with an uploaded build context",
-            ));
-        }
-        if let Some(dockerfile) = &request.dockerfile {
-            context::validate_dockerfile_name(dockerfile)?;
-        }
-        self.build_image(request, BuildContext::Upload(archive.boxed()))
-            .await
-    }
-
-    async fn build_image(
-        &self,
-        request: BuildRequest,
-        context: BuildContext,
-    ) -> Result<ProgressStream<BuildProgress, BuildResult>, AppError> {
-        let tag = request
-            .tag
-            .as_deref()
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .map(str::to_string);
-        if let Some(tag) = &tag {
-            validate_reference(tag)?;
-            ImageName::parse(tag).with_tag(None, tag)?;
-        }
-        let rm = request.rm.unwrap_or(true);
-        let options = BuildImageOptions {
-            dockerfile: request
-                .dockerfile
-                .clone()
-                .unwrap_or_else(|| "Dockerfile".into()),
-            t: tag.clone(),
-            nocache: request.nocache.unwrap_or(false),
-            pull: request.pull.unwrap_or(false).then(|| "1".to_string()),
-            rm,
-            forcerm: rm,
-            buildargs: request
-                .buildargs
-                .map(|args| args.into_iter().collect::<HashMap<_, _>>()),
-            labels: request
-                .labels
-                .map(|labels| labels.into_iter().collect::<HashMap<_, _>>()),
-            ..Default::default()
-        };
-        let client = self.stream_client().await?;
-        let progress = forward_build(client, options, context);
-        let state = BuildState {
-            progress: Some(progress),
-            service: self.clone(),
-            tag,
-            logs: Vec::new(),
-            ready: std::collections::VecDeque::new(),
-            image_id: None,
-        };
-        let steps = stream::unfold(state, |mut state| async move {
-            loop {
-                if let Some(line) = state.ready.pop_front() {
-                    return Some((Ok(Progress::Step(BuildProgress { line })), state));
-                }
-                let progress = state.progress.as_mut()?;
-                match progress.next().await {
-                    Some(Ok(info)) => {
-                        if let Some(text) = info.stream {
-                            for line in text.lines().map(str::trim_end).filter(|l| !l.is_empty()) {
-                                state.logs.push(line.to_string());
-                                state.ready.push_back(line.to_string());
-                            }
-                        }
-                        if let Some(id) = info.aux.and_then(|aux| aux.id) {
-                            state.image_id = Some(id);
-                        }
-                    }
-                    Some(Err(err)) => {
-                        state.progress = None;
-                        let error = if is_connection_error(&err) {
-                            state.service.fail(err, "Image build").await
-                        } else {
-                            build_failure(err)
-                        };
-                        return Some((Err(error), state));
-                    }
-                    None => {
-                        state.progress = None;
-                        let result = state.built().await.map(Progress::Done);
-                        return Some((result, state));
-                    }
-                }
-            }
-        });
-        Ok(Tracked::new(steps, self.stream_counter(), StreamKind::Build).boxed())
-    }
-
     /// Removes an image; an image in use is a 409 naming the container.
     pub async fn remove_image(
         &self,
@@ -787,7 +555,6 @@ impl DockerService {
             Err(err) => Err(self.fail(err, &subject(reference)).await),
         }
     }
-
     /// Names the container that keeps an image from being removed.
     async fn image_conflict(
         &self,
@@ -816,60 +583,6 @@ impl DockerService {
             }
         ))
     }
-
-    /// Searches Docker Hub (through the daemon), giving up after [`SEARCH_TIMEOUT`].
-    pub async fn search_images(
-        &self,
-        term: &str,
-        limit: i32,
-    ) -> Result<Vec<ImageSearchResult>, AppError> {
-        let term = term.trim();
-        if term.is_empty() {
-            return Err(AppError::bad_request("Search term is required"));
-        }
-        if !(1..=100).contains(&limit) {
-            return Err(AppError::bad_request(format!(
-                "Invalid query parameter 'limit': {limit} is not between 1 and 100"
-            )));
-        }
-        let client = self.client().await?;
-        let options = SearchImagesOptions {
-            term: term.to_string(),
-            limit: Some(limit),
-            ..Default::default()
-        };
-        let unreachable = |detail: String| {
-            AppError::ServiceUnavailable(format!(
-                "The image registry could not be reached to search for '{term}': {detail}"
-            ))
-        };
-        match tokio::time::timeout(SEARCH_TIMEOUT, client.search_images(options)).await {
-            Err(_) => Err(unreachable(format!(
-                "no answer within {} seconds",
-                SEARCH_TIMEOUT.as_secs()
-            ))),
-            Ok(Ok(items)) => Ok(items
-                .into_iter()
-                .map(|item| ImageSearchResult {
-                    name: item.name.unwrap_or_default(),
-                    description: item.description.unwrap_or_default(),
-                    stars: item.star_count.unwrap_or_default(),
-                    official: item.is_official.unwrap_or_default(),
-                    automated: item.is_automated.unwrap_or_default(),
-                })
-                .collect()),
-            Ok(Err(err)) if is_connection_error(&err) => Err(self.fail(err, "Image search").await),
-            Ok(Err(err)) => match daemon_message(&err) {
-                Some(message) => {
-                    // a 5xx answer: the daemon's words go to the log only
-                    tracing::warn!(%message, term, "image search failed");
-                    Err(unreachable("the engine could not reach it".into()))
-                }
-                None => Err(self.fail(err, "Image search").await),
-            },
-        }
-    }
-
     /// Removes dangling images, or with `dangling_only = false` every image no container uses.
     pub async fn prune_images(&self, dangling_only: bool) -> Result<PruneImagesResult, AppError> {
         let client = self.client().await?;
@@ -900,7 +613,6 @@ impl DockerService {
             Err(err) => Err(self.fail(err, "Image prune").await),
         }
     }
-
     /// Tags an image as `repo:tag`.
     pub async fn tag_image(
         &self,
@@ -938,198 +650,7 @@ impl DockerService {
             status: "tagged".into(),
         })
     }
-
-    /// Pushes `repo[:tag]` to its registry.
-    pub async fn push_image(
-        &self,
-        reference: &str,
-        request: PushRequest,
-    ) -> Result<PushResult, AppError> {
-        validate_reference(reference)?;
-        if reference.starts_with("sha256:") {
-            return Err(AppError::bad_request(format!(
-                "Cannot push image '{reference}' by its id; tag it with a repository name and push that"
-            )));
-        }
-        let name = ImageName::parse(reference).with_tag(request.tag.as_deref(), reference)?;
-        if name.digest {
-            return Err(AppError::bad_request(format!(
-                "Cannot push a digest reference '{reference}'; push a tag"
-            )));
-        }
-        let full = name.full();
-        // a missing local image is a plain 404, not a registry error
-        self.inspect_image_raw(&full).await?;
-        let client = self.stream_client().await?;
-        let options = PushImageOptions {
-            tag: name.tag.clone(),
-            ..Default::default()
-        };
-        let auth = credentials(request.auth.or(request.registry_auth));
-        let progress = client.push_image(&name.repository, Some(options), auth);
-        let items = drain_registry_stream(progress, &full).await?;
-        let digest = items
-            .iter()
-            .filter_map(|item| item.status.as_deref().and_then(pushed_digest))
-            .next_back();
-        Ok(PushResult {
-            message: format!("Image '{full}' pushed successfully"),
-            image: full,
-            digest,
-            status: "pushed".into(),
-        })
-    }
-
-    /// Streams `docker save` of one image as a tar archive; an unknown image is a 404 before any byte.
-    pub async fn save_image(
-        &self,
-        reference: &str,
-    ) -> Result<BoxStream<'static, Result<Bytes, std::io::Error>>, AppError> {
-        self.inspect_image_raw(reference).await?;
-        let client = self.stream_client().await?;
-        let export = client.export_image(reference);
-        // The daemon is asked on the first poll: wait for its first chunk, so that an image removed since
-        // the inspect is still a plain error answer rather than a download cut off at its first byte.
-        let (first, rest) = first_chunk(export).await;
-        let first = match first {
-            Some(Err(err)) => {
-                return Err(self.fail(err, &format!("Image '{reference}'")).await);
-            }
-            Some(Ok(chunk)) => Some(chunk),
-            None => None,
-        };
-        let reference = reference.to_string();
-        let rest = rest.map(move |chunk| {
-            chunk.map_err(|err| {
-                tracing::warn!(error = %err, image = %reference, "image export stopped");
-                std::io::Error::other(err.to_string())
-            })
-        });
-        Ok(stream::iter(first.map(Ok)).chain(rest).boxed())
-    }
-
-    /// Loads images from a `docker save` tar archive streamed in.
-    pub async fn load_images<S>(&self, archive: S) -> Result<LoadResult, AppError>
-    where
-        S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
-    {
-        let client = self.stream_client().await?;
-        let mut progress =
-            Box::pin(client.import_image_stream(ImportImageOptions::default(), archive, None));
-        let mut lines = Vec::new();
-        while let Some(item) = progress.next().await {
-            match item {
-                Ok(info) => {
-                    lines.extend(info.stream.into_iter().chain(info.status));
-                }
-                Err(err) if is_connection_error(&err) => {
-                    return Err(self.fail(err, "Image load").await);
-                }
-                Err(err) => {
-                    return Err(match daemon_message(&err) {
-                        Some(message) => AppError::bad_request(format!(
-                            "Could not load the image archive: {}",
-                            message.trim()
-                        )),
-                        None => docker_error(err, "Image load"),
-                    });
-                }
-            }
-        }
-        let images = loaded_images(&lines);
-        if images.is_empty() {
-            return Err(AppError::bad_request(
-                "The archive did not contain any image",
-            ));
-        }
-        Ok(LoadResult {
-            message: format!("Loaded {} image(s)", images.len()),
-            images,
-            status: "loaded".into(),
-        })
-    }
 }
-
-/// The daemon's build progress, as bollard gives it.
-type BuildStream =
-    std::pin::Pin<Box<dyn Stream<Item = Result<bollard::models::BuildInfo, BollardError>> + Send>>;
-
-/// Runs the daemon's build stream (which borrows its client) in a task of its own, forwarding its
-/// messages; the task ends, dropping the daemon connection, when the receiving side is dropped.
-fn forward_build(
-    client: bollard::Docker,
-    options: BuildImageOptions,
-    context: BuildContext,
-) -> BuildStream {
-    let (sender, receiver) = tokio::sync::mpsc::channel(64);
-    tokio::spawn(async move {
-        let body = match context {
-            BuildContext::Archive(bytes) => bollard::body_full(bytes),
-            BuildContext::Upload(stream) => bollard::body_try_stream(stream),
-        };
-        let mut progress = std::pin::pin!(client.build_image(options, None, Some(body)));
-        loop {
-            tokio::select! {
-                _ = sender.closed() => break,
-                item = progress.next() => match item {
-                    Some(item) => {
-                        if sender.send(item).await.is_err() {
-                            break;
-                        }
-                    }
-                    None => break,
-                },
-            }
-        }
-    });
-    Box::pin(stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|item| (item, receiver))
-    }))
-}
-
-/// Where a streamed build is.
-struct BuildState {
-    progress: Option<BuildStream>,
-    service: DockerService,
-    tag: Option<String>,
-    logs: Vec<String>,
-    ready: std::collections::VecDeque<String>,
-    image_id: Option<String>,
-}
-
-impl BuildState {
-    /// The result of a finished build.
-    async fn built(&mut self) -> Result<BuildResult, AppError> {
-        let image_id = self
-            .image_id
-            .clone()
-            .or_else(|| {
-                self.logs.iter().rev().find_map(|line| {
-                    line.strip_prefix("Successfully built ")
-                        .map(|id| id.trim().to_string())
-                })
-            })
-            .ok_or_else(|| AppError::Internal("The build finished without an image id".into()))?;
-        let inspect = self.service.inspect_image_raw(&image_id).await?;
-        let size = inspect.size.unwrap_or_default();
-        let id = inspect.id.unwrap_or(image_id);
-        Ok(BuildResult {
-            message: match &self.tag {
-                Some(tag) => format!("Image '{tag}' built successfully"),
-                None => format!("Image {} built successfully", short_id(&id)),
-            },
-            image_id: id,
-            tags: real_tags(inspect.repo_tags.unwrap_or_default()),
-            size: human_size(size),
-            size_bytes: size,
-            build_logs: std::mem::take(&mut self.logs),
-            status: "built".into(),
-        })
-    }
-}
-
-/// Progress messages of a long operation, then its result (or one error, after which it ends).
-pub type ProgressStream<P, R> = BoxStream<'static, Result<Progress<P, R>, AppError>>;
 
 /// Runs a progress stream to its end and answers its result.
 async fn final_result<P, R>(mut steps: ProgressStream<P, R>) -> Result<R, AppError> {
@@ -1141,14 +662,6 @@ async fn final_result<P, R>(mut steps: ProgressStream<P, R>) -> Result<R, AppErr
     Err(AppError::Internal(
         "The operation ended without a result".into(),
     ))
-}
-
-/// A build context on its way to the daemon.
-enum BuildContext {
-    /// A tar archive made in memory.
-    Archive(Bytes),
-    /// An uploaded tar archive, streamed.
-    Upload(BoxStream<'static, Result<Bytes, std::io::Error>>),
 }
 
 /// The first item of a stream, and the stream to read the rest from.
