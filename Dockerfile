@@ -44,7 +44,8 @@ ENV PATH="/opt/binaryen/node_modules/.bin:${PATH}"
 WORKDIR /src
 COPY . .
 # Plain RUN (no BuildKit cache mounts), so the file builds with the classic builder too.
-RUN cargo leptos build --release \
+RUN bash scripts/vendor-assets.sh \
+ && cargo leptos build --release \
  && mkdir -p /out \
  && cp target/release/berth /out/berth \
  && cp -r target/site /out/site

@@ -12,6 +12,7 @@
 #   npm      binaryen@123 into .tools/ for wasm-opt (never Debian's binaryen: its wasm-opt 108 writes
 #            wasm that breaks hydration)                                          (seconds)
 #   npm      end2end/ dependencies (@playwright/test; no browser download: Debian's chromium is used)
+#   npm      scripts/vendor/ (xterm.js for the console's terminal), copied into public/vendor/ by scripts/vendor-assets.sh
 #
 # When everything is present it only checks, in well under 5 s.
 set -euo pipefail
@@ -127,6 +128,9 @@ if [ -f end2end/package.json ]; then
     (cd end2end && npm install --no-audit --no-fund --loglevel=error)
   fi
 fi
+
+# The console's browser libraries (xterm.js for the terminal) from npm into public/vendor/.
+bash "$REPO/scripts/vendor-assets.sh"
 
 # ---------------------------------------------------------------------------------------------------
 case ":$PATH:" in

@@ -11,7 +11,7 @@ pub mod ui;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -51,7 +51,14 @@ pub fn App() -> impl IntoView {
             </header>
             <main>
                 <Routes fallback=|| view! { <ui::NotFound/> }>
-                    <Route path=StaticSegment("") view=ui::containers::ContainersPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("") view=ui::dashboard::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("containers") view=ui::containers::ContainersPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("containers"), ParamSegment("name"))
+                        view=ui::container_details::ContainerPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("events") view=ui::events::EventsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("images") view=ui::images::ImagesPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("volumes") view=ui::volumes::VolumesPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("networks") view=ui::networks::NetworksPage ssr=SsrMode::Async/>

@@ -76,14 +76,16 @@ test("every page is server-rendered with its table and the nav bar", async ({ re
 test("the nav bar moves between pages and marks the current one", async ({ page }) => {
   const pageErrors = await open(page, "/");
   const nav = page.locator("nav.nav");
-  await expect(nav.locator('a[aria-current="page"]')).toHaveText("Containers");
+  await expect(nav.locator('a[aria-current="page"]')).toHaveText("Dashboard");
 
   const stops: [string, string, string][] = [
     ["Images", "/images", "#images-table"],
     ["Volumes", "/volumes", "#volumes-table"],
     ["Networks", "/networks", "#networks-table"],
     ["System", "/system", "#system-overview"],
-    ["Containers", "/", "#containers-table"],
+    ["Events", "/events", "#events-table"],
+    ["Containers", "/containers", "#containers-table"],
+    ["Dashboard", "/", "#dashboard"],
   ];
   for (const [label, path, content] of stops) {
     await nav.getByRole("link", { name: label, exact: true }).click();

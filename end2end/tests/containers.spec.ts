@@ -34,9 +34,9 @@ test.afterAll(async ({ request }) => {
   await request.delete(`/api/containers/${NAME}/remove?force=true`);
 });
 
-test("the home page is server-rendered with the containers table", async ({ request }) => {
+test("the containers page is server-rendered with the containers table", async ({ request }) => {
   // A plain HTTP GET: no JavaScript, no wasm. The table must already be in the HTML.
-  const res = await request.get("/");
+  const res = await request.get("/containers");
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toContain("text/html");
   const html = await res.text();
@@ -48,7 +48,7 @@ test("stop and start from the table update the row without a page reload", async
   const pageErrors: string[] = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
 
-  await page.goto("/");
+  await page.goto("/containers");
   // Server-rendered buttons are clickable before the wasm is loaded: wait for hydration first.
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
 

@@ -31,7 +31,7 @@ test("a container created and removed with the docker CLI appears and disappears
     if (req.url().includes("/rpc/containers/list")) listCalls.push(req.url());
   });
 
-  await page.goto("/");
+  await page.goto("/containers");
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
   await page.evaluate(() => {
     (window as unknown as { __marker?: number }).__marker = 1;

@@ -146,6 +146,48 @@ impl DockerService {
         });
         Ok(Tracked::new(events, self.stream_counter()))
     }
+
+    /// The last `limit` events matching `filter` of the past `within_seconds` seconds, newest first: a
+    /// replay that ends at "now" (like `docker events --since 1h --until now`), read within 10 s.
+    pub async fn recent_events(
+        &self,
+        filter: EventFilter,
+        within_seconds: i64,
+        limit: usize,
+    ) -> Result<Vec<DockerEvent>, AppError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|elapsed| elapsed.as_secs() as i64)
+            .unwrap_or_default();
+        let filter = EventFilter {
+            since: Some(now - within_seconds.max(0)),
+            until: Some(now),
+            ..filter
+        };
+        let stream = self.events(&filter).await?;
+        let mut latest = std::collections::VecDeque::with_capacity(limit);
+        let collect = async {
+            futures_util::pin_mut!(stream);
+            while let Some(event) = stream.next().await {
+                if latest.len() == limit {
+                    latest.pop_front();
+                }
+                if limit > 0 {
+                    latest.push_back(event?);
+                }
+            }
+            Ok::<_, AppError>(())
+        };
+        match tokio::time::timeout(std::time::Duration::from_secs(10), collect).await {
+            Ok(outcome) => outcome?,
+            Err(_) => {
+                return Err(AppError::ServiceUnavailable(
+                    "Docker did not replay its recent events within 10 s".into(),
+                ));
+            }
+        }
+        Ok(latest.into_iter().rev().collect())
+    }
 }
 
 #[cfg(test)]

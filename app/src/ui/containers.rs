@@ -31,9 +31,29 @@ pub fn format_ports(ports: &PortMap) -> String {
     parts.join(", ")
 }
 
-/// The containers page.
+/// The states `?state=` narrows the list to: `running`, `paused`, or `stopped` (neither of those).
+pub fn matches_state(filter: &str, status: &str) -> bool {
+    match filter {
+        "running" | "paused" => status == filter,
+        "stopped" => status != "running" && status != "paused",
+        _ => true,
+    }
+}
+
+/// Whether a container's name or image contains `search` (ignoring case).
+pub fn matches_search(container: &ContainerSummary, search: &str) -> bool {
+    let search = search.trim().to_lowercase();
+    search.is_empty()
+        || container.name.to_lowercase().contains(&search)
+        || container.image.to_lowercase().contains(&search)
+}
+
+/// The containers page (`?state=running|paused|stopped` narrows it, as the dashboard's counts link).
 #[component]
 pub fn ContainersPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let state_filter = Memo::new(move |_| query.read().get("state").unwrap_or_default());
+    let search = RwSignal::new(String::new());
     let show_all = RwSignal::new(true);
     let start = ServerAction::<StartContainer>::new();
     let stop = ServerAction::<StopContainer>::new();
@@ -76,14 +96,38 @@ pub fn ContainersPage() -> impl IntoView {
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
                     "Refresh"
                 </button>
+                <label for="containers-search">"Search"</label>
+                <input
+                    id="containers-search"
+                    type="search"
+                    placeholder="name or image"
+                    prop:value=move || search.get()
+                    on:input=move |ev| search.set(event_target_value(&ev))
+                />
                 <span class="busy" class:visible=busy>"Working…"</span>
             </div>
+            {move || {
+                let state = state_filter.get();
+                (!state.is_empty()).then(|| view! {
+                    <p class="filter-note">
+                        {format!("Showing {state} containers only. ")}
+                        <a href="/containers">"Show all"</a>
+                    </p>
+                })
+            }}
             {move || action_error().map(|error| view! { <ErrorBanner error/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading containers…"</p> }>
                 {move || Suspend::new(async move {
                     let may_operate = allows(caller_role().await, Role::Operator);
                     match containers.await {
-                        Ok(list) => view! { <ContainersTable list start stop may_operate/> }.into_any(),
+                        Ok(list) => {
+                            let (state, term) = (state_filter.get(), search.get());
+                            let list = list
+                                .into_iter()
+                                .filter(|c| matches_state(&state, &c.status) && matches_search(c, &term))
+                                .collect();
+                            view! { <ContainersTable list start stop may_operate/> }.into_any()
+                        }
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
                 })}
@@ -108,7 +152,9 @@ fn ContainersTable(
             let for_stop = container.name.clone();
             view! {
                 <tr data-name=container.name.clone() data-id=container.id.clone()>
-                    <td class="name" title=container.id.clone()>{container.name.clone()}</td>
+                    <td class="name" title=container.id.clone()>
+                        <a href=format!("/containers/{}", container.name)>{container.name.clone()}</a>
+                    </td>
                     <td class="image">{container.image}</td>
                     <td class="state">
                         <span class=format!("pill pill-{}", container.status)>{container.status.clone()}</span>
@@ -146,7 +192,17 @@ fn ContainersTable(
 
 #[cfg(test)]
 mod tests {
-    use super::format_ports;
+    use super::{format_ports, matches_state};
+
+    #[test]
+    fn the_state_filter_groups_everything_not_running_or_paused_as_stopped() {
+        assert!(matches_state("running", "running"));
+        assert!(!matches_state("running", "exited"));
+        assert!(matches_state("stopped", "exited"));
+        assert!(matches_state("stopped", "created"));
+        assert!(!matches_state("stopped", "paused"));
+        assert!(matches_state("", "dead"));
+    }
     use crate::model::containers::{PortBinding, PortMap};
 
     #[test]

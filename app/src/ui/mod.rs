@@ -1,7 +1,10 @@
 //! The console's components, one module per resource.
 
 pub mod access;
+pub mod container_details;
 pub mod containers;
+pub mod dashboard;
+pub mod events;
 pub mod images;
 pub mod live;
 pub mod networks;
@@ -25,11 +28,13 @@ pub fn mark_hydrated() {
 }
 
 /// The console's pages, as `(path, label)`, in the order of the nav bar.
-pub const PAGES: [(&str, &str); 5] = [
-    ("/", "Containers"),
+pub const PAGES: [(&str, &str); 7] = [
+    ("/", "Dashboard"),
+    ("/containers", "Containers"),
     ("/images", "Images"),
     ("/volumes", "Volumes"),
     ("/networks", "Networks"),
+    ("/events", "Events"),
     ("/system", "System"),
 ];
 
@@ -163,7 +168,7 @@ pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"Page not found"</h1>
-            <p><a href="/">"Back to containers"</a></p>
+            <p><a href="/">"Back to the dashboard"</a></p>
         </section>
     }
 }
