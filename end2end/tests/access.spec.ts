@@ -56,7 +56,7 @@ test("a viewer sees no destructive buttons on a container's page, and no raw ins
   await expect(page.getByRole("tab", { name: "Overview" })).toHaveAttribute("aria-selected", "true");
   await expect(page.locator('[data-fact="state"] dd')).toHaveText("running");
   for (const action of ["Start", "Stop", "Restart", "Remove"]) {
-    await expect(page.getByRole("button", { name: `${action} ${CONTAINER}` })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: `${action} ${CONTAINER}`, exact: true })).toHaveCount(0);
   }
   await page.getByRole("tab", { name: "Inspect" }).click();
   await expect(page.getByRole("tabpanel")).toContainText("for admins only");

@@ -124,6 +124,17 @@ impl DockerService {
         filter: &EventFilter,
     ) -> Result<impl Stream<Item = Result<DockerEvent, AppError>> + Send + 'static, AppError> {
         filter.validate()?;
+        let until = filter.until.map(|u| u.to_string());
+        self.open_events(filter, until).await
+    }
+
+    /// The events stream of `filter`, ending at `until` (the daemon's format: Unix seconds, with an optional
+    /// fraction) instead of the filter's whole second.
+    async fn open_events(
+        &self,
+        filter: &EventFilter,
+        until: Option<String>,
+    ) -> Result<impl Stream<Item = Result<DockerEvent, AppError>> + Send + 'static, AppError> {
         let client = self.client().await?;
         // A version check first, so that an unreachable daemon is a 503 before the stream starts.
         if let Err(err) = client.ping().await {
@@ -131,7 +142,7 @@ impl DockerService {
         }
         let options = EventsOptions {
             since: filter.since.map(|s| s.to_string()),
-            until: filter.until.map(|u| u.to_string()),
+            until,
             filters: Some(filter.daemon_filters()),
         };
         let service = self.clone();
@@ -157,14 +168,17 @@ impl DockerService {
     ) -> Result<Vec<DockerEvent>, AppError> {
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
-            .map(|elapsed| elapsed.as_secs() as i64)
             .unwrap_or_default();
+        let seconds = now.as_secs() as i64;
         let filter = EventFilter {
-            since: Some(now - within_seconds.max(0)),
-            until: Some(now),
+            since: Some(seconds - within_seconds.max(0)),
+            until: Some(seconds),
             ..filter
         };
-        let stream = self.events(&filter).await?;
+        filter.validate()?;
+        // Up to this very moment: a whole-second `until` would leave out the events of the current second.
+        let until = format!("{seconds}.{:09}", now.subsec_nanos());
+        let stream = self.open_events(&filter, Some(until)).await?;
         let mut latest = std::collections::VecDeque::with_capacity(limit);
         let collect = async {
             futures_util::pin_mut!(stream);

@@ -13,7 +13,7 @@ use crate::model::events::DockerEvent;
 pub const EVENTS_KEPT: usize = 500;
 
 /// How many past events the first paint carries.
-const EVENTS_REPLAYED: usize = 200;
+const EVENTS_REPLAYED: usize = 100;
 
 /// The object kinds the type filter offers (empty: all).
 const EVENT_KINDS: [&str; 6] = ["", "container", "image", "volume", "network", "daemon"];

@@ -64,7 +64,7 @@ fn Terminal(name: String) -> impl IntoView {
         <p class="muted">"An interactive sh in the container; closing the tab ends it."</p>
         <div
             id="terminal"
-            class="terminal"
+            class="terminal-box"
             data-terminal-url=url
             data-terminal-session=session
             role="application"
