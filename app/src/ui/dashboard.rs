@@ -2,6 +2,8 @@
 //! list), images, volumes, networks, disk usage with reclaimable space, the engine host's facts, and the
 //! recent events. One server function brings it all; Docker's events keep it current without polling.
 
+use std::sync::atomic::Ordering;
+
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -37,11 +39,20 @@ pub fn changes_counts(event: &DockerEvent) -> bool {
 pub fn DashboardPage() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
     let live = RwSignal::new(Vec::<DockerEvent>::new());
+    // A burst of events (a compose project starting) reads the figures once, 300 ms after its first event.
+    let refresh_scheduled = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     follow_stream::<DockerEvent>(
         "/api/events?type=container,image,volume,network,daemon".into(),
         move |event| {
-            if changes_counts(&event) {
-                refresh.update(|n| *n += 1);
+            if changes_counts(&event) && !refresh_scheduled.swap(true, Ordering::SeqCst) {
+                let scheduled = refresh_scheduled.clone();
+                set_timeout(
+                    move || {
+                        scheduled.store(false, Ordering::SeqCst);
+                        refresh.update(|n| *n += 1);
+                    },
+                    std::time::Duration::from_millis(300),
+                );
             }
             live.update(|events| {
                 events.insert(0, event);
