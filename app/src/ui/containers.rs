@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
+use super::container_details::overview::remove_question;
 use super::live::{CONTAINER_LIST_EVENTS, use_docker_events};
 use super::session::{allows, caller_role};
-use super::{DataTable, ErrorBanner};
-use crate::api::containers::{StartContainer, StopContainer, list_containers};
+use super::{ConfirmDialog, DataTable, ErrorBanner};
+use crate::api::containers::{RemoveContainer, StartContainer, StopContainer, list_containers};
 use crate::model::auth::Role;
 use crate::model::containers::{ContainerSummary, PortMap};
 
@@ -57,6 +58,8 @@ pub fn ContainersPage() -> impl IntoView {
     let show_all = RwSignal::new(true);
     let start = ServerAction::<StartContainer>::new();
     let stop = ServerAction::<StopContainer>::new();
+    let remove = ServerAction::<RemoveContainer>::new();
+    let removing = RwSignal::new(None::<(String, bool)>);
     let refresh = RwSignal::new(0_u32);
     let container_event = use_docker_events(CONTAINER_LIST_EVENTS);
     let containers = Resource::new(
@@ -65,6 +68,7 @@ pub fn ContainersPage() -> impl IntoView {
                 show_all.get(),
                 start.version().get(),
                 stop.version().get(),
+                remove.version().get(),
                 refresh.get(),
                 container_event.get().map(|event| event.time_nano),
             )
@@ -75,10 +79,14 @@ pub fn ContainersPage() -> impl IntoView {
         let failed = [
             start.value().get().and_then(Result::err),
             stop.value().get().and_then(Result::err),
+            remove.value().get().and_then(Result::err),
         ];
         failed.into_iter().flatten().next()
     };
-    let busy = move || start.pending().get() || stop.pending().get();
+    let busy = move || start.pending().get() || stop.pending().get() || remove.pending().get();
+    let on_remove = Callback::new(move |(id, force): (String, bool)| {
+        remove.dispatch(RemoveContainer { id, force });
+    });
 
     view! {
         <section class="page">
@@ -118,7 +126,9 @@ pub fn ContainersPage() -> impl IntoView {
             {move || action_error().map(|error| view! { <ErrorBanner error/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading containers…"</p> }>
                 {move || Suspend::new(async move {
-                    let may_operate = allows(caller_role().await, Role::Operator);
+                    let role = caller_role().await;
+                    let may_operate = allows(role, Role::Operator);
+                    let may_remove = allows(role, Role::Admin);
                     match containers.await {
                         Ok(list) => {
                             let (state, term) = (state_filter.get(), search.get());
@@ -126,12 +136,19 @@ pub fn ContainersPage() -> impl IntoView {
                                 .into_iter()
                                 .filter(|c| matches_state(&state, &c.status) && matches_search(c, &term))
                                 .collect();
-                            view! { <ContainersTable list start stop may_operate/> }.into_any()
+                            view! { <ContainersTable list start stop removing may_operate may_remove/> }.into_any()
                         }
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
                 })}
             </Transition>
+            <ConfirmDialog
+                target=removing
+                title="Remove container"
+                describe=|(name, running): &(String, bool)| remove_question(name, *running)
+                confirm="Remove"
+                on_confirm=on_remove
+            />
         </section>
     }
 }
@@ -141,7 +158,9 @@ fn ContainersTable(
     list: Vec<ContainerSummary>,
     start: ServerAction<StartContainer>,
     stop: ServerAction<StopContainer>,
+    removing: RwSignal<Option<(String, bool)>>,
     may_operate: bool,
+    may_remove: bool,
 ) -> impl IntoView {
     let rows = list
         .into_iter()
@@ -150,6 +169,7 @@ fn ContainersTable(
             let ports = format_ports(&container.ports);
             let for_start = container.name.clone();
             let for_stop = container.name.clone();
+            let for_remove = container.name.clone();
             view! {
                 <tr data-name=container.name.clone() data-id=container.id.clone()>
                     <td class="name" title=container.id.clone()>
@@ -179,6 +199,15 @@ fn ContainersTable(
                                 on:click=move |_| { stop.dispatch(StopContainer { id: for_stop.clone() }); }
                             >
                                 "Stop"
+                            </button>
+                        })}
+                        {may_remove.then(|| view! {
+                            <button
+                                class="remove danger"
+                                aria-label=format!("Remove {for_remove}")
+                                on:click=move |_| removing.set(Some((for_remove.clone(), running)))
+                            >
+                                "Remove"
                             </button>
                         })}
                     </td>
