@@ -32,11 +32,11 @@ pub fn chart_points(values: &[f64], ceiling: f64) -> String {
         .join(" ")
 }
 
-/// The top of the CPU chart: 100 % or the highest sample, rounded up to a multiple of 100 (a container may
-/// use several CPUs).
-pub fn cpu_ceiling(values: &[f64]) -> f64 {
+/// The top of a chart: a quarter above the highest sample, so the line's shape shows even for small
+/// values, and at least `floor` (an idle container draws a flat line near the bottom, not noise scaled up).
+pub fn chart_ceiling(values: &[f64], floor: f64) -> f64 {
     let highest = values.iter().copied().fold(0.0, f64::max);
-    ((highest / 100.0).ceil() * 100.0).max(100.0)
+    (highest * 1.25).max(floor)
 }
 
 /// The Stats tab.
@@ -63,12 +63,8 @@ pub fn StatsTab(
                 .collect::<Vec<_>>()
         })
     };
-    let memory_ceiling = move || {
-        latest()
-            .map(|s| s.memory_limit as f64)
-            .filter(|limit| *limit > 0.0)
-            .unwrap_or_else(|| memory().into_iter().fold(0.0, f64::max))
-    };
+    let cpu_top = move || chart_ceiling(&cpu(), 1.0);
+    let memory_top = move || chart_ceiling(&memory(), 1_000_000.0);
     let cpu_text =
         move || latest().map_or_else(|| "—".to_string(), |s| format!("{:.1} %", s.cpu_percent));
     let memory_text = move || {
@@ -93,13 +89,15 @@ pub fn StatsTab(
                 id="cpu-chart"
                 title="CPU"
                 figure=Signal::derive(cpu_text)
-                points=Signal::derive(move || { let values = cpu(); chart_points(&values, cpu_ceiling(&values)) })
+                top=Signal::derive(move || format!("{:.1} %", cpu_top()))
+                points=Signal::derive(move || chart_points(&cpu(), cpu_top()))
             />
             <Chart
                 id="memory-chart"
                 title="Memory"
                 figure=Signal::derive(memory_text)
-                points=Signal::derive(move || chart_points(&memory(), memory_ceiling()))
+                top=Signal::derive(move || human_size(memory_top() as i64))
+                points=Signal::derive(move || chart_points(&memory(), memory_top()))
             />
         </div>
         {move || latest().map(|sample| view! { <StatsFigures sample/> })}
@@ -112,6 +110,7 @@ fn Chart(
     id: &'static str,
     title: &'static str,
     figure: Signal<String>,
+    top: Signal<String>,
     points: Signal<String>,
 ) -> impl IntoView {
     view! {
@@ -127,6 +126,7 @@ fn Chart(
                 <line class="chart-grid" x1="0" y1=CHART_HEIGHT / 2.0 x2=CHART_WIDTH y2=CHART_HEIGHT / 2.0/>
                 <polyline class="chart-line" fill="none" points=move || points.get()/>
             </svg>
+            <p class="chart-scale muted">{move || format!("Top of the chart: {}", top.get())}</p>
         </figure>
     }
 }
@@ -163,9 +163,10 @@ mod tests {
     }
 
     #[test]
-    fn the_cpu_chart_grows_past_one_cpu() {
-        assert_eq!(cpu_ceiling(&[3.0, 20.0]), 100.0);
-        assert_eq!(cpu_ceiling(&[150.0]), 200.0);
-        assert_eq!(cpu_ceiling(&[]), 100.0);
+    fn a_chart_s_top_follows_its_highest_sample_above_a_floor() {
+        assert_eq!(chart_ceiling(&[3.0, 20.0], 1.0), 25.0);
+        assert_eq!(chart_ceiling(&[150.0], 1.0), 187.5);
+        assert_eq!(chart_ceiling(&[0.1], 1.0), 1.0);
+        assert_eq!(chart_ceiling(&[], 1.0), 1.0);
     }
 }
