@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     ui::session::provide_caller();
     ui::mark_hydrated();
+    ui::focus_search_on_slash();
     view! {
         <Stylesheet id="leptos" href="/pkg/berth.css"/>
         <Title text="Berth"/>

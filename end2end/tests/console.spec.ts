@@ -180,3 +180,33 @@ test("the system page shows the daemon version the API reports", async ({ page, 
   }
   expect(pageErrors, "uncaught errors in the page").toEqual([]);
 });
+
+test("each list's search box, labelled Search and focused by '/', narrows the list as one types", async ({ page, request }) => {
+  const volume = `${VOLUME}-find`;
+  const network = `${NETWORK}-find`;
+  expect((await request.post("/api/volumes", { data: { name: volume } })).status()).toBe(201);
+  expect((await request.post("/api/networks", { data: { name: network } })).status()).toBe(201);
+  try {
+    for (const [path, table, name] of [
+      ["/volumes", "#volumes-table", volume],
+      ["/networks", "#networks-table", network],
+    ]) {
+      await open(page, path);
+      const rows = page.locator(`${table} tbody tr[data-name]`);
+      await expect(page.locator(`${table} tr[data-name="${name}"]`)).toHaveCount(1);
+      await page.locator("h1").click();
+      await page.keyboard.press("/");
+      await expect(page.getByLabel("Search", { exact: true })).toBeFocused();
+      await page.keyboard.type(name);
+      await expect(rows).toHaveCount(1);
+      await page.getByLabel("Search", { exact: true }).fill(`${name}-nothing-like-it`);
+      await expect(rows).toHaveCount(0);
+    }
+    await open(page, "/images");
+    await page.getByLabel("Search", { exact: true }).fill(IMAGE.split(":")[0]);
+    await expect(page.locator("#images-table tbody tr[data-id]").first()).toContainText(IMAGE.split(":")[0]);
+  } finally {
+    await request.delete(`/api/volumes/${volume}/remove`);
+    await request.delete(`/api/networks/${network}/remove`);
+  }
+});

@@ -79,7 +79,7 @@ test("the logs tab follows the output, and its search finds a line written long 
   expect(await lines.count()).toBeLessThan(200);
   await expect(page.locator(".logs-summary")).toHaveText(/^\d+ lines$/);
 
-  await page.getByLabel("Search").fill(NEEDLE);
+  await page.getByLabel("Search", { exact: true }).fill(NEEDLE);
   await page.getByRole("button", { name: "Find" }).click();
   await expect(page.locator(".logs-summary")).toHaveText("1 matching line", { timeout: 10_000 });
   await expect(lines).toHaveCount(1);

@@ -84,9 +84,9 @@ test("the search box narrows the list, and the state filter of the dashboard's l
   const states = await rows.locator("td.state").allTextContents();
   expect(states.every((state) => state.trim() === "running")).toBe(true);
 
-  await page.getByLabel("Search").fill(NAME);
+  await page.getByLabel("Search", { exact: true }).fill(NAME);
   await expect(rows).toHaveCount(1);
-  await page.getByLabel("Search").fill(`${NAME}-no-such-container`);
+  await page.getByLabel("Search", { exact: true }).fill(`${NAME}-no-such-container`);
   await expect(rows).toHaveCount(0);
 });
 

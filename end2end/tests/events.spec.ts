@@ -47,12 +47,12 @@ test("an action taken with the docker CLI shows on the events page at once, and 
   expect(names.indexOf(VOLUME)).toBeLessThan(names.indexOf(NAME));
 
   // The name search keeps only this container's events.
-  await page.getByLabel("Search").fill(NAME);
+  await page.getByLabel("Search", { exact: true }).fill(NAME);
   await expect(volumeRow).toHaveCount(0);
   await expect(created).toHaveCount(1);
   const shown = await rows.evaluateAll((list) => list.map((row) => row.getAttribute("data-name")));
   expect(shown.every((name) => name === NAME)).toBe(true);
-  await page.getByLabel("Search").fill("");
+  await page.getByLabel("Search", { exact: true }).fill("");
 
   // The type filter asks the daemon for volume events only; the replay of the last hour still has ours.
   await page.getByLabel("Type").selectOption("volume");

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use super::container_details::overview::remove_question;
 use super::live::{CONTAINER_LIST_EVENTS, use_docker_events};
 use super::session::{allows, caller_role};
-use super::{ConfirmDialog, DataTable, ErrorBanner};
+use super::{ConfirmDialog, DataTable, ErrorBanner, SearchBox, text_matches};
 use crate::api::containers::{RemoveContainer, StartContainer, StopContainer, list_containers};
 use crate::model::auth::Role;
 use crate::model::containers::{ContainerSummary, PortMap};
@@ -43,10 +43,7 @@ pub fn matches_state(filter: &str, status: &str) -> bool {
 
 /// Whether a container's name or image contains `search` (ignoring case).
 pub fn matches_search(container: &ContainerSummary, search: &str) -> bool {
-    let search = search.trim().to_lowercase();
-    search.is_empty()
-        || container.name.to_lowercase().contains(&search)
-        || container.image.to_lowercase().contains(&search)
+    text_matches(search, &[&container.name, &container.image])
 }
 
 /// The containers page (`?state=running|paused|stopped` narrows it, as the dashboard's counts link).
@@ -104,14 +101,7 @@ pub fn ContainersPage() -> impl IntoView {
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
                     "Refresh"
                 </button>
-                <label for="containers-search">"Search"</label>
-                <input
-                    id="containers-search"
-                    type="search"
-                    placeholder="name or image"
-                    prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
-                />
+                <SearchBox id="containers-search" search placeholder="name or image"/>
                 <span class="busy" class:visible=busy>"Working…"</span>
             </div>
             {move || {

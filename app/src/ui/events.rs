@@ -4,8 +4,8 @@
 
 use leptos::prelude::*;
 
-use super::ErrorBanner;
 use super::live::follow_stream;
+use super::{ErrorBanner, SearchBox, text_matches};
 use crate::api::system::recent_events;
 use crate::model::events::DockerEvent;
 
@@ -39,10 +39,7 @@ pub fn merge_events(
 
 /// Whether `event` matches the name search (its name or id contains `search`, ignoring case).
 pub fn matches_search(event: &DockerEvent, search: &str) -> bool {
-    let search = search.trim().to_lowercase();
-    search.is_empty()
-        || event.name.to_lowercase().contains(&search)
-        || event.id.to_lowercase().contains(&search)
+    text_matches(search, &[&event.name, &event.id])
 }
 
 /// The `/api/events` query for a type and an action filter (either may be empty).
@@ -150,14 +147,7 @@ pub fn EventsPage() -> impl IntoView {
                     on:input=move |ev| action_input.set(event_target_value(&ev))
                     on:change=move |ev| action.set(event_target_value(&ev))
                 />
-                <label for="events-search">"Search"</label>
-                <input
-                    id="events-search"
-                    type="search"
-                    placeholder="name or id"
-                    prop:value=move || search.get()
-                    on:input=move |ev| search.set(event_target_value(&ev))
-                />
+                <SearchBox id="events-search" search placeholder="name or id"/>
             </form>
             <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
                 {move || Suspend::new(async move {
