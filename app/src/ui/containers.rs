@@ -72,16 +72,16 @@ pub fn ContainersPage() -> impl IntoView {
         },
         |(all, ..)| list_containers(all),
     );
-    let action_error = move || {
-        let failed = [
-            start.value().get().and_then(Result::err),
-            stop.value().get().and_then(Result::err),
-            remove.value().get().and_then(Result::err),
-        ];
-        failed.into_iter().flatten().next()
+    // Only the outcome of the action asked for last shows: an old failure clears when the next one succeeds.
+    let last = RwSignal::new(None::<u8>);
+    let action_error = move || match last.get()? {
+        0 => start.value().get()?.err(),
+        1 => stop.value().get()?.err(),
+        _ => remove.value().get()?.err(),
     };
     let busy = move || start.pending().get() || stop.pending().get() || remove.pending().get();
     let on_remove = Callback::new(move |(id, force): (String, bool)| {
+        last.set(Some(2));
         remove.dispatch(RemoveContainer { id, force });
     });
 
@@ -126,7 +126,7 @@ pub fn ContainersPage() -> impl IntoView {
                                 .into_iter()
                                 .filter(|c| matches_state(&state, &c.status) && matches_search(c, &term))
                                 .collect();
-                            view! { <ContainersTable list start stop removing may_operate may_remove/> }.into_any()
+                            view! { <ContainersTable list start stop removing last may_operate may_remove/> }.into_any()
                         }
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
@@ -149,6 +149,7 @@ fn ContainersTable(
     start: ServerAction<StartContainer>,
     stop: ServerAction<StopContainer>,
     removing: RwSignal<Option<(String, bool)>>,
+    last: RwSignal<Option<u8>>,
     may_operate: bool,
     may_remove: bool,
 ) -> impl IntoView {
@@ -178,7 +179,10 @@ fn ContainersTable(
                                 class="start"
                                 aria-label=format!("Start {for_start}")
                                 disabled=running
-                                on:click=move |_| { start.dispatch(StartContainer { id: for_start.clone() }); }
+                                on:click=move |_| {
+                                    last.set(Some(0));
+                                    start.dispatch(StartContainer { id: for_start.clone() });
+                                }
                             >
                                 "Start"
                             </button>
@@ -186,7 +190,10 @@ fn ContainersTable(
                                 class="stop"
                                 aria-label=format!("Stop {for_stop}")
                                 disabled=!running
-                                on:click=move |_| { stop.dispatch(StopContainer { id: for_stop.clone() }); }
+                                on:click=move |_| {
+                                    last.set(Some(1));
+                                    stop.dispatch(StopContainer { id: for_stop.clone() });
+                                }
                             >
                                 "Stop"
                             </button>

@@ -13,7 +13,6 @@ use super::ErrorBanner;
 use super::live::use_docker_events;
 use super::session::{CallerResource, allows, caller_role};
 use crate::api::containers::{get_container_details, inspect_container, list_container_processes};
-use crate::error::AppError;
 use crate::model::auth::Role;
 
 /// The tabs of the page, as `(key, accessible name)`.
@@ -274,13 +273,6 @@ fn InspectTab(name: String) -> impl IntoView {
             })}
         </Transition>
     }
-}
-
-/// A failure to show when an action on the container failed.
-pub(crate) fn first_error<const N: usize>(
-    outcomes: [Option<Result<crate::model::ActionResult, AppError>>; N],
-) -> Option<AppError> {
-    outcomes.into_iter().flatten().find_map(Result::err)
 }
 
 #[cfg(test)]

@@ -3,7 +3,6 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::first_error;
 use crate::api::containers::{RemoveContainer, RestartContainer, StartContainer, StopContainer};
 use crate::model::auth::Role;
 use crate::model::containers::ContainerDetails;
@@ -54,6 +53,9 @@ pub struct ContainerActions {
     stop: ServerAction<StopContainer>,
     restart: ServerAction<RestartContainer>,
     remove: ServerAction<RemoveContainer>,
+    /// Which action was asked for last (0 start, 1 stop, 2 restart, 3 remove): only its outcome shows, so
+    /// an old failure clears when the next action succeeds.
+    last: RwSignal<Option<usize>>,
 }
 
 impl ContainerActions {
@@ -64,6 +66,7 @@ impl ContainerActions {
             stop: ServerAction::new(),
             restart: ServerAction::new(),
             remove: ServerAction::new(),
+            last: RwSignal::new(None),
         };
         let navigate = use_navigate();
         Effect::new(move |_| {
@@ -90,22 +93,39 @@ impl ContainerActions {
             + self.remove.version().get()
     }
 
-    /// The outcome to show: the failure of the latest failed action, else the sentence of a done one.
+    /// The outcome of the action asked for last: its sentence, or its failure.
     pub fn outcome(&self) -> Option<Result<String, crate::error::AppError>> {
-        let values = [
-            self.start.value().get(),
-            self.stop.value().get(),
-            self.restart.value().get(),
-            self.remove.value().get(),
-        ];
-        if let Some(error) = first_error(values.clone()) {
-            return Some(Err(error));
-        }
-        values
-            .into_iter()
-            .flatten()
-            .find_map(Result::ok)
-            .map(|done| Ok(done.message))
+        let value = match self.last.get()? {
+            0 => self.start.value().get(),
+            1 => self.stop.value().get(),
+            2 => self.restart.value().get(),
+            _ => self.remove.value().get(),
+        };
+        value.map(|outcome| outcome.map(|done| done.message))
+    }
+
+    /// Starts container `id`.
+    pub fn start(&self, id: String) {
+        self.last.set(Some(0));
+        self.start.dispatch(StartContainer { id });
+    }
+
+    /// Stops container `id`.
+    pub fn stop(&self, id: String) {
+        self.last.set(Some(1));
+        self.stop.dispatch(StopContainer { id });
+    }
+
+    /// Restarts container `id`.
+    pub fn restart(&self, id: String) {
+        self.last.set(Some(2));
+        self.restart.dispatch(RestartContainer { id });
+    }
+
+    /// Removes container `id` (by force: `force`).
+    pub fn remove(&self, id: String, force: bool) {
+        self.last.set(Some(3));
+        self.remove.dispatch(RemoveContainer { id, force });
     }
 }
 
@@ -139,12 +159,6 @@ pub fn OverviewTab(
     /// The page's actions.
     actions: ContainerActions,
 ) -> impl IntoView {
-    let ContainerActions {
-        start,
-        stop,
-        restart,
-        remove,
-    } = actions;
     let removing = RwSignal::new(None::<(String, bool)>);
     let busy = move || actions.busy();
 
@@ -154,19 +168,19 @@ pub fn OverviewTab(
     let may_remove = allows(role, Role::Admin);
     let (for_start, for_stop, for_restart, for_remove) =
         (name.clone(), name.clone(), name.clone(), name.clone());
-    let actions = view! {
+    let buttons = view! {
         <div class="actions container-actions">
             {may_operate.then(|| view! {
                 <button class="start" aria-label=format!("Start {name}") disabled=move || running || busy()
-                    on:click=move |_| { start.dispatch(StartContainer { id: for_start.clone() }); }>
+                    on:click=move |_| actions.start(for_start.clone())>
                     "Start"
                 </button>
                 <button class="stop" aria-label=format!("Stop {name}") disabled=move || !running || busy()
-                    on:click=move |_| { stop.dispatch(StopContainer { id: for_stop.clone() }); }>
+                    on:click=move |_| actions.stop(for_stop.clone())>
                     "Stop"
                 </button>
                 <button class="restart" aria-label=format!("Restart {name}") disabled=busy
-                    on:click=move |_| { restart.dispatch(RestartContainer { id: for_restart.clone() }); }>
+                    on:click=move |_| actions.restart(for_restart.clone())>
                     "Restart"
                 </button>
             })}
@@ -263,13 +277,13 @@ pub fn OverviewTab(
         !container.labels.is_empty(),
     );
     let on_remove = Callback::new(move |(id, force): (String, bool)| {
-        remove.dispatch(RemoveContainer { id, force });
+        actions.remove(id, force);
     });
 
     view! {
         <div class="overview-head">
             <span class=format!("pill pill-{state}") data-state=state.clone()>{state.clone()}</span>
-            {actions}
+            {buttons}
         </div>
         <dl id="container-overview" class="facts">{facts}</dl>
         <h2 class="section-title">"Environment"</h2>
