@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::live::{IMAGE_LIST_EVENTS, use_docker_events};
 use super::session::{IfAllowed, allows, caller_role};
 use super::{DataTable, ErrorBanner, SearchBox, text_matches};
 use crate::api::images::{PruneImages, RemoveImage, list_images};
@@ -15,8 +16,16 @@ pub fn ImagesPage() -> impl IntoView {
     let prune = ServerAction::<PruneImages>::new();
     let refresh = RwSignal::new(0_u32);
     let search = RwSignal::new(String::new());
+    let changed = use_docker_events(IMAGE_LIST_EVENTS);
     let images = Resource::new(
-        move || (remove.version().get(), prune.version().get(), refresh.get()),
+        move || {
+            (
+                remove.version().get(),
+                prune.version().get(),
+                refresh.get(),
+                changed.get().map(|event| event.time_nano),
+            )
+        },
         |_| list_images(),
     );
     let action_error = move || {

@@ -14,6 +14,15 @@ use crate::model::live::LogLine;
 pub const CONTAINER_LIST_EVENTS: &str =
     "type=container&event=create,start,die,stop,kill,destroy,pause,unpause,rename,restart";
 
+/// The image events that change what the images list shows.
+pub const IMAGE_LIST_EVENTS: &str = "type=image&event=pull,delete,tag,untag,import,load";
+
+/// The volume events that change what the volumes list shows.
+pub const VOLUME_LIST_EVENTS: &str = "type=volume&event=create,destroy";
+
+/// The network events that change what the networks list shows (connects change the container counts).
+pub const NETWORK_LIST_EVENTS: &str = "type=network&event=create,destroy,connect,disconnect";
+
 /// The newest Docker event matching `query` (an `/api/events` query string such as
 /// `type=container&event=start,die`), as a signal: `None` until the first event arrives.
 pub fn use_docker_events(query: &str) -> ReadSignal<Option<DockerEvent>> {

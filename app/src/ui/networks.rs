@@ -2,6 +2,7 @@
 
 use leptos::prelude::*;
 
+use super::live::{NETWORK_LIST_EVENTS, use_docker_events};
 use super::session::{allows, caller_role};
 use super::{DataTable, ErrorBanner, SearchBox, text_matches};
 use crate::api::networks::{RemoveNetwork, list_networks};
@@ -14,8 +15,15 @@ pub fn NetworksPage() -> impl IntoView {
     let remove = ServerAction::<RemoveNetwork>::new();
     let refresh = RwSignal::new(0_u32);
     let search = RwSignal::new(String::new());
+    let changed = use_docker_events(NETWORK_LIST_EVENTS);
     let networks = Resource::new(
-        move || (remove.version().get(), refresh.get()),
+        move || {
+            (
+                remove.version().get(),
+                refresh.get(),
+                changed.get().map(|event| event.time_nano),
+            )
+        },
         |_| list_networks(),
     );
     let action_error = move || remove.value().get().and_then(Result::err);

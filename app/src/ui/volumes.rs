@@ -3,6 +3,7 @@
 use leptos::html::Input;
 use leptos::prelude::*;
 
+use super::live::{VOLUME_LIST_EVENTS, use_docker_events};
 use super::session::{IfAllowed, allows, caller_role};
 use super::{DataTable, ErrorBanner, SearchBox, text_matches};
 use crate::api::volumes::{CreateVolume, RemoveVolume, list_volumes};
@@ -16,12 +17,14 @@ pub fn VolumesPage() -> impl IntoView {
     let remove = ServerAction::<RemoveVolume>::new();
     let refresh = RwSignal::new(0_u32);
     let search = RwSignal::new(String::new());
+    let changed = use_docker_events(VOLUME_LIST_EVENTS);
     let volumes = Resource::new(
         move || {
             (
                 create.version().get(),
                 remove.version().get(),
                 refresh.get(),
+                changed.get().map(|event| event.time_nano),
             )
         },
         |_| list_volumes(),

@@ -196,15 +196,15 @@ fn ContainerView(name: String) -> impl IntoView {
 /// The Processes tab: `docker top`, with a refresh.
 #[component]
 fn ProcessesTab(name: String, running: bool) -> impl IntoView {
+    if !running {
+        return view! { <p class="muted">"The container is not running: it has no processes."</p> }
+            .into_any();
+    }
     let refresh = RwSignal::new(0_u32);
     let processes = Resource::new(
         move || refresh.get(),
         move |_| list_container_processes(name.clone()),
     );
-    if !running {
-        return view! { <p class="muted">"The container is not running: it has no processes."</p> }
-            .into_any();
-    }
     view! {
         <div class="tab-head">
             <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
