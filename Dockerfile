@@ -45,9 +45,9 @@ WORKDIR /src
 COPY . .
 # Plain RUN (no BuildKit cache mounts), so the file builds with the classic builder too.
 RUN bash scripts/vendor-assets.sh \
- && cargo leptos build --release \
+ && cargo leptos build --release --precompress \
  && mkdir -p /out \
- && cp target/release/berth /out/berth \
+ && cp target/release/berth target/release/hash.txt /out/ \
  && cp -r target/site /out/site
 
 # ---------------------------------------------------------------------------------------------------
@@ -60,7 +60,8 @@ RUN apt-get update \
  && groupadd --system --gid 10001 berth \
  && useradd --system --uid 10001 --gid berth --home-dir /app --no-create-home --shell /usr/sbin/nologin berth
 
-COPY --from=builder /out/berth /usr/local/bin/berth
+# hash.txt (the assets' content hashes) must sit beside the binary: Berth names the files from it.
+COPY --from=builder /out/berth /out/hash.txt /usr/local/bin/
 COPY --from=builder /out/site /app/site
 
 WORKDIR /app

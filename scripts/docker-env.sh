@@ -26,6 +26,10 @@
 # Exports: DOCKER_HOST (the private engine), BERTH_TEST_ENGINE_PRIVATE=1 (the tests that prune the whole
 # engine run only when it is set), BERTH_TEST_IMAGE, BERTH_TEST_REGISTRY, and BERTH_USER_DOCKER_HOST (the
 # engine DOCKER_HOST named before, i.e. the contributor's; empty for the default socket).
+# BERTH_TEST_ENGINE_VERSION=26 makes it the second private engine instead: Debian 13's Docker 26.1 (API 1.45,
+# what most users run), unpacked by scripts/install-tools.sh under /var/tmp/berth-docker26 (its dockerd,
+# containerd and docker-proxy; Debian 12's runc), files under /var/tmp/berth-test-engine-26, bridge berth-test26
+# (10.215.255.1/24), address pool 10.215.0.0/17 — inside the same address space, apart from the first engine.
 # Tunables (env): BERTH_TEST_ENGINE_DIR, BERTH_TEST_BRIDGE, BERTH_TEST_BRIDGE_CIDR, BERTH_TEST_ADDRESS_POOL,
 # BERTH_REGISTRY_DIR, BERTH_DOCKER_TIMEOUT; BERTH_TEST_DOCKER_HOST=<engine> runs the tests on that engine
 # instead (it must answer already, and the tests WILL prune it).
@@ -38,6 +42,12 @@
 BERTH_TEST_IMAGE=berth-test/busybox:latest
 BERTH_TEST_REGISTRY=127.0.0.1:5055
 BERTH_TEST_ENGINE_DIR="${BERTH_TEST_ENGINE_DIR:-/var/tmp/berth-test-engine}"
+BERTH_DOCKER26_ROOT="${BERTH_DOCKER26_ROOT:-/var/tmp/berth-docker26}"
+if [ "${BERTH_TEST_ENGINE_VERSION:-20}" = 26 ]; then
+  berth_engine_dir="${BERTH_TEST_ENGINE26_DIR:-/var/tmp/berth-test-engine-26}"
+else
+  berth_engine_dir="$BERTH_TEST_ENGINE_DIR"
+fi
 # The contributor's engine, remembered before DOCKER_HOST is pointed at the private one (sourcing this
 # file twice keeps the first value).
 if [ -z "${BERTH_TEST_ENGINE_PRIVATE:-}" ]; then BERTH_USER_DOCKER_HOST="${DOCKER_HOST:-}"; fi
@@ -45,7 +55,7 @@ BERTH_USER_DOCKER_HOST="${BERTH_USER_DOCKER_HOST:-}"
 if [ -n "${BERTH_TEST_DOCKER_HOST:-}" ]; then
   DOCKER_HOST="$BERTH_TEST_DOCKER_HOST"
 else
-  DOCKER_HOST="unix://$BERTH_TEST_ENGINE_DIR/docker.sock"
+  DOCKER_HOST="unix://$berth_engine_dir/docker.sock"
 fi
 export DOCKER_HOST
 
@@ -56,11 +66,19 @@ if ! (
   registry="$BERTH_TEST_REGISTRY"
   # Bump when the image recipe below changes: an older local image is then rebuilt and re-pushed.
   image_recipe=3
-  engine_dir="$BERTH_TEST_ENGINE_DIR"
+  engine_dir="$berth_engine_dir"
   engine_pidfile="$engine_dir/dockerd.pid"
   engine_bridge="${BERTH_TEST_BRIDGE:-berth-test0}"
   engine_bridge_cidr="${BERTH_TEST_BRIDGE_CIDR:-10.212.0.1/24}"
   engine_pool="${BERTH_TEST_ADDRESS_POOL:-10.214.0.0/16}"
+  engine_path="$PATH:/usr/sbin:/sbin"
+  if [ "${BERTH_TEST_ENGINE_VERSION:-20}" = 26 ]; then
+    engine_bridge=berth-test26
+    engine_bridge_cidr=10.215.255.1/24
+    engine_pool=10.215.0.0/17
+    # Debian 13's dockerd, containerd and docker-proxy first; runc stays Debian 12's (13's needs glibc 2.38).
+    engine_path="$BERTH_DOCKER26_ROOT/usr/sbin:$BERTH_DOCKER26_ROOT/usr/bin:$engine_path"
+  fi
   # Every address the private engine's containers use: its bridge, its pool and the tests' own subnets
   # (server/tests/api/helpers.rs test_subnet: 10.213.N.0/24).
   engine_space="${BERTH_TEST_ADDRESS_SPACE:-10.212.0.0/14}"
@@ -92,9 +110,12 @@ if ! (
     say "private test engine answers at $DOCKER_HOST (server $(docker version --format '{{.Server.Version}}' 2>/dev/null))"
   else
     # dockerd and ip live in /usr/sbin and /sbin, off a normal user's PATH.
-    dockerd_bin=$(PATH="$PATH:/usr/sbin:/sbin" command -v dockerd || true)
+    dockerd_bin=$(PATH="$engine_path" command -v dockerd || true)
     ip_bin=$(PATH="$PATH:/usr/sbin:/sbin" command -v ip || true)
     [ -n "$dockerd_bin" ] || die "dockerd is not installed (run scripts/install-tools.sh)"
+    if [ "${BERTH_TEST_ENGINE_VERSION:-20}" = 26 ] && [ "$dockerd_bin" != "$BERTH_DOCKER26_ROOT/usr/sbin/dockerd" ]; then
+      die "Docker 26 is not unpacked under $BERTH_DOCKER26_ROOT (run BERTH_DOCKER26=1 scripts/install-tools.sh)"
+    fi
     [ -n "$ip_bin" ] || die "ip (iproute2) is not installed"
     if [ -s "$engine_pidfile" ] && as_root kill -0 "$(cat "$engine_pidfile")" 2>/dev/null; then
       say "private test engine (pid $(cat "$engine_pidfile")) is running but not answering yet; waiting"
@@ -119,7 +140,7 @@ if ! (
       # --iptables=false: with iptables on, a second dockerd rewrites the DOCKER chains and the default
       # engine loses its port forwarding. setsid + nohup: the engine outlives this script, on purpose
       # (the next run reuses it).
-      as_root setsid nohup "$dockerd_bin" \
+      as_root env PATH="$engine_path" setsid nohup "$dockerd_bin" \
         -H "$DOCKER_HOST" \
         --data-root "$engine_dir/data" \
         --exec-root "$engine_dir/exec" \

@@ -64,6 +64,32 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------------------
+# 1b. The second test engine: Debian 13's Docker 26.1 (API 1.45), unpacked (not installed) under
+#     /var/tmp/berth-docker26 from Debian's own mirror, without touching the system's apt sources: the API
+#     tests run on it too (scripts/docker-env.sh with BERTH_TEST_ENGINE_VERSION=26). ~56 MB, seconds.
+docker26_root="${BERTH_DOCKER26_ROOT:-/var/tmp/berth-docker26}"
+if [ -x "$docker26_root/usr/sbin/dockerd" ] && [ -x "$docker26_root/usr/bin/containerd" ]; then
+  say "Docker 26 (second test engine): present in $docker26_root"
+else
+  say "apt: fetching Debian 13's docker.io and containerd into $docker26_root (the second test engine)"
+  apt_dir=$(mktemp -d /tmp/berth-apt26.XXXXXX)
+  mirror=$(grep -hoE 'https?://[^ ]+/debian/?( |$)' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null \
+    | head -n1 | tr -d ' ' || true)
+  mirror=${mirror:-http://deb.debian.org/debian}
+  echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] ${mirror%/} trixie main" >"$apt_dir/sources.list"
+  mkdir -p "$apt_dir/lists/partial" "$apt_dir/cache/archives/partial" "$apt_dir/debs"
+  apt_opts=(-q -o Dir::Etc::sourcelist="$apt_dir/sources.list" -o Dir::Etc::sourceparts=/dev/null
+    -o Dir::State::Lists="$apt_dir/lists" -o Dir::Cache="$apt_dir/cache" -o APT::Sandbox::User=root)
+  as_root apt-get "${apt_opts[@]}" update >/dev/null
+  (cd "$apt_dir/debs" && as_root apt-get "${apt_opts[@]}" download docker.io containerd >/dev/null)
+  as_root mkdir -p "$docker26_root"
+  for deb in "$apt_dir"/debs/*.deb; do as_root dpkg-deb -x "$deb" "$docker26_root"; done
+  as_root rm -rf "$apt_dir"
+  [ -x "$docker26_root/usr/sbin/dockerd" ] || die "Debian 13's dockerd is missing after unpacking into $docker26_root"
+  say "Docker $("$docker26_root/usr/sbin/dockerd" --version | awk '{print $3}' | tr -d ,) unpacked into $docker26_root"
+fi
+
+# ---------------------------------------------------------------------------------------------------
 # 2. Rust: the wasm target, cargo-leptos, wasm-bindgen-cli.
 command -v rustup >/dev/null || die "rustup is missing (install Rust with rustup first)"
 command -v cargo >/dev/null || die "cargo is missing (install Rust with rustup first)"

@@ -10,6 +10,7 @@ REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$REPO"
 bash scripts/install-tools.sh
 export PATH="$REPO/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
-cargo leptos build --release
+# --precompress writes a .br and a .gz beside each asset; Berth serves them to browsers that accept them.
+cargo leptos build --release --precompress
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-$REPO/target/site}"
 exec "$REPO/target/release/berth" "$@"

@@ -7,7 +7,8 @@
 #                                    the local registry on 127.0.0.1:5055; scripts/canary.sh then puts canary
 #                                    objects on your own engine (if one answers; CI starts one)
 #   3. cargo fmt --check; clippy -D warnings for the server and for the wasm target
-#   4. cargo test -p app -p berth    unit tests and API integration tests against the real engine
+#   4. cargo test -p app -p berth    unit tests and API integration tests against the real engine, then the
+#                                    API tests again on a second private engine, Docker 26.1 (API 1.45)
 #   5. cargo leptos build            server binary + wasm site (target/debug/berth, target/site)
 #   6. end-to-end                    starts target/debug/berth on port 3000, runs Playwright in end2end/
 #   7. canary check                  the canaries on your engine all still exist (then they are removed)
@@ -16,6 +17,7 @@
 #   BERTH_SKIP_E2E=1    skip steps 5-6's browser part (quick local runs); the default runs everything
 #   BERTH_FAIL_FAST=1   stop at the first failing step (default: run the independent checks anyway and
 #                       report all failures at the end; the browser tests need a successful build)
+#   BERTH_SKIP_ENGINE26=1  skip the second run of the API tests on Docker 26
 #   BERTH_E2E_PORT      port for the end-to-end server (default 3000)
 #   DOCKER_HOST         your own engine (default: the default socket): the canaries go there, the tests never
 #   BERTH_TEST_DOCKER_HOST  run the tests on this engine instead of the private one (they prune it!)
@@ -69,9 +71,9 @@ skip_step() {
 TEST_LOG_DIR=$(mktemp -d)
 count_tests() {
   local passed=0 failed_tests=0 n
-  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o 'test result: [a-zA-Z]*\. [0-9]* passed' | awk '{print $4}'); do
+  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/cargo26.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o 'test result: [a-zA-Z]*\. [0-9]* passed' | awk '{print $4}'); do
     passed=$((passed + n)); done
-  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o '; [0-9]* failed' | awk '{print $2}'); do
+  for n in $(cat "$TEST_LOG_DIR"/cargo.log "$TEST_LOG_DIR"/cargo26.log "$TEST_LOG_DIR"/canary.log 2>/dev/null | grep -o '; [0-9]* failed' | awk '{print $2}'); do
     failed_tests=$((failed_tests + n)); done
   for n in $(sed 's/\x1b\[[0-9;]*m//g' "$TEST_LOG_DIR"/e2e.log 2>/dev/null | grep -Eo '^ *[0-9]+ passed' | awk '{print $1}'); do
     passed=$((passed + n)); done
@@ -204,6 +206,25 @@ cargo_tests() {
   cargo test --no-fail-fast -p app -p berth --tests 2>&1 | tee "$TEST_LOG_DIR/cargo.log"
 }
 run_step "cargo test (app, berth)" cargo_tests || true
+
+# The API tests again on the second private engine, Debian 13's Docker 26.1 (API 1.45): what most users run,
+# and answers differ from 20.10's (e.g. volume prune keeps named volumes unless all=true).
+api_tests_docker26() {
+  (
+    BERTH_TEST_ENGINE_VERSION=26
+    # shellcheck source=scripts/docker-env.sh
+    . scripts/docker-env.sh || exit 1
+    echo "second test engine: $DOCKER_HOST (server $(docker version --format '{{.Server.Version}}'))"
+    cargo test --no-fail-fast -p berth --test api
+  ) 2>&1 | tee "$TEST_LOG_DIR/cargo26.log"
+}
+if [ -n "${BERTH_TEST_DOCKER_HOST:-}" ]; then
+  skip_step "API tests on Docker 26" "BERTH_TEST_DOCKER_HOST names the engine"
+elif [ "${BERTH_SKIP_ENGINE26:-0}" = 1 ]; then
+  skip_step "API tests on Docker 26" "BERTH_SKIP_ENGINE26=1"
+else
+  run_step "API tests on Docker 26" api_tests_docker26 || true
+fi
 
 # End-to-end: build the site and the server, run the server, drive it with Chromium.
 if [ "${BERTH_SKIP_E2E:-0}" = 1 ]; then

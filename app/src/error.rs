@@ -41,6 +41,9 @@ pub enum AppError {
     /// The Docker daemon cannot be reached.
     #[error("Cannot connect to Docker daemon. Make sure Docker is running.")]
     DaemonUnavailable,
+    /// The Docker daemon did not answer a call within `--docker-timeout` seconds.
+    #[error("Docker daemon did not answer within {0} s")]
+    DaemonTimeout(u64),
     /// An unexpected failure; the details were logged on the server.
     #[error("{0}")]
     Internal(String),
@@ -60,6 +63,7 @@ impl AppError {
             AppError::TooManyRequests(_) => 429,
             AppError::ServiceUnavailable(_) => 503,
             AppError::DaemonUnavailable => 503,
+            AppError::DaemonTimeout(_) => 504,
             AppError::Internal(_) => 500,
         }
     }
@@ -96,6 +100,11 @@ mod tests {
         assert_eq!(
             AppError::DaemonUnavailable.to_string(),
             DAEMON_UNAVAILABLE_MESSAGE
+        );
+        assert_eq!(AppError::DaemonTimeout(30).status_code(), 504);
+        assert_eq!(
+            AppError::DaemonTimeout(30).to_string(),
+            "Docker daemon did not answer within 30 s"
         );
     }
 }

@@ -9,7 +9,7 @@ pub mod model;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
@@ -23,6 +23,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <link rel="icon" href="/favicon.ico"/>
                 <AutoReload options=options.clone()/>
+                <HashedStylesheet options=options.clone() id="leptos"/>
                 <HydrationScripts options/>
                 <MetaTags/>
             </head>
@@ -41,7 +42,6 @@ pub fn App() -> impl IntoView {
     ui::mark_hydrated();
     ui::focus_search_on_slash();
     view! {
-        <Stylesheet id="leptos" href="/pkg/berth.css"/>
         <Title text="Berth"/>
         <Router>
             <header class="topbar">

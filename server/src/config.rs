@@ -2,6 +2,7 @@
 
 use std::net::IpAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use clap::Parser;
 
@@ -53,6 +54,22 @@ pub struct Config {
     #[arg(long, env = "BERTH_LOG", default_value = "info")]
     pub log_level: String,
 
+    /// Log format: `text` (one human-readable line per event) or `json` (one JSON object per line).
+    #[arg(long, env = "BERTH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// Seconds a Docker daemon call that is not a stream may take; longer is answered 504.
+    #[arg(long, env = "BERTH_DOCKER_TIMEOUT", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub docker_timeout: u64,
+
+    /// Seconds a request may take until its answer begins (streams, WebSocket sessions, pulls, builds,
+    /// pushes, loads and exec runs excepted); longer is answered 504. Must exceed --docker-timeout
+    /// [default: four times --docker-timeout].
+    #[arg(long, env = "BERTH_REQUEST_TIMEOUT",
+          value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub request_timeout: Option<u64>,
+
     /// Directory holding berth.db (users, tokens, sessions, audit) [default: $XDG_DATA_HOME/berth,
     /// i.e. ~/.local/share/berth].
     #[arg(long, env = "BERTH_DATA_DIR")]
@@ -76,6 +93,15 @@ pub struct Config {
     pub rate_limit: Option<u32>,
 }
 
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line (for log collectors).
+    Json,
+}
+
 /// Parses an absolute path (for `--bind-roots`).
 fn absolute_path(value: &str) -> Result<PathBuf, String> {
     let trimmed = value.trim();
@@ -90,6 +116,20 @@ impl Config {
     /// The configuration with every default, as for tests.
     pub fn defaults() -> Self {
         Self::parse_from(["berth"])
+    }
+
+    /// The bound on daemon calls that are not streams (`--docker-timeout`).
+    pub fn docker_timeout(&self) -> Duration {
+        Duration::from_secs(self.docker_timeout)
+    }
+
+    /// The bound on a request until its answer begins (`--request-timeout`, by default four times the
+    /// docker timeout: a request may make a few daemon calls in a row).
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(
+            self.request_timeout
+                .unwrap_or_else(|| self.docker_timeout.saturating_mul(4)),
+        )
     }
 
     /// The data directory: `--data-dir`, else the default.
@@ -161,6 +201,29 @@ mod tests {
         );
         assert!(Config::defaults().bind_roots.is_empty());
         assert!(Config::try_parse_from(["berth", "--bind-roots", "srv"]).is_err());
+    }
+
+    #[test]
+    fn timeouts_and_log_format_have_documented_defaults_and_flags() {
+        let defaults = Config::defaults();
+        assert_eq!(defaults.docker_timeout(), Duration::from_secs(30));
+        assert_eq!(defaults.request_timeout(), Duration::from_secs(120));
+        assert_eq!(defaults.log_format, LogFormat::Text);
+        let config = Config::try_parse_from([
+            "berth",
+            "--docker-timeout",
+            "5",
+            "--request-timeout",
+            "9",
+            "--log-format",
+            "json",
+        ])
+        .expect("flags parse");
+        assert_eq!(config.docker_timeout(), Duration::from_secs(5));
+        assert_eq!(config.request_timeout(), Duration::from_secs(9));
+        assert_eq!(config.log_format, LogFormat::Json);
+        assert!(Config::try_parse_from(["berth", "--docker-timeout", "0"]).is_err());
+        assert!(Config::try_parse_from(["berth", "--log-format", "xml"]).is_err());
     }
 
     #[test]

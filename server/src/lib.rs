@@ -1,15 +1,21 @@
 //! Berth's server: configuration, the REST API, the console's SSR and server functions, all over one
 //! Docker service.
 
+pub mod assets;
 pub mod auth;
 pub mod cli;
 pub mod config;
+pub mod logging;
+pub mod metrics;
 pub mod rest;
 pub mod security;
+pub mod shutdown;
 pub mod startup;
 pub mod store;
+pub mod timeouts;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Body;
@@ -19,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 
 use app::docker::{DockerEndpoint, DockerService, Policy};
@@ -37,6 +44,10 @@ pub struct AppState {
     pub hosts: Arc<security::HostPolicy>,
     /// Access control: the database, the permission table and the abuse limits.
     pub auth: Arc<auth::Auth>,
+    /// Request counts and durations for `/metrics`.
+    pub metrics: Arc<metrics::HttpMetrics>,
+    /// How long a request may take until its answer begins (`--request-timeout`).
+    pub request_timeout: Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -85,10 +96,12 @@ impl AppState {
             .output_name("berth")
             .site_root(config.site_root.as_str())
             .site_pkg_dir("pkg")
+            .hash_files(assets::hash_file().is_some())
             .site_addr(std::net::SocketAddr::new(config.host, config.port))
             .build();
         Self {
-            docker: DockerService::new(endpoint, policy),
+            docker: DockerService::new(endpoint, policy)
+                .with_docker_timeout(config.docker_timeout()),
             leptos_options,
             origins: Arc::new(security::OriginPolicy::new(&config.cors_origins)),
             hosts: Arc::new(security::HostPolicy::new(
@@ -102,6 +115,8 @@ impl AppState {
                 login_throttle: auth::limits::LoginThrottle::default(),
                 rate_limiter: config.rate_limit.map(auth::limits::RateLimiter::new),
             }),
+            metrics: Arc::new(metrics::HttpMetrics::default()),
+            request_timeout: config.request_timeout(),
         }
     }
 }
@@ -111,7 +126,12 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::App);
     let docker = state.docker.clone();
     let leptos_options = state.leptos_options.clone();
-    Router::new()
+    let pkg = assets::pkg_router(
+        std::path::Path::new(leptos_options.site_root.as_ref()),
+        leptos_options.site_pkg_dir.as_ref(),
+        leptos_options.hash_files,
+    );
+    let console = Router::new()
         .merge(rest::router())
         .leptos_routes_with_context(
             &state,
@@ -144,8 +164,25 @@ pub fn router(state: AppState) -> Router {
         .layer(state.origins.cors_layer())
         .layer(axum::middleware::from_fn(security::preflight_no_content))
         .layer(DefaultBodyLimit::max(rest::envelope::JSON_BODY_LIMIT))
-        .layer(TraceLayer::new_for_http())
-        .with_state(state)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            timeouts::limit_request_time,
+        ))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(logging::request_span)
+                .on_request(())
+                .on_response(logging::request_finished)
+                .on_failure(()),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track_requests,
+        ))
+        .with_state(state);
+    pkg.merge(console)
 }
 
 /// Unknown API paths get a JSON 404; everything else goes to static files or the console's 404 page.

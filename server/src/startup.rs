@@ -79,6 +79,14 @@ pub fn prepare(config: &Config) -> Result<AppState, StartupError> {
                 .into(),
         ));
     }
+    if config.request_timeout() <= config.docker_timeout() {
+        return Err(StartupError::refused(format!(
+            "--request-timeout ({} s) must be longer than --docker-timeout ({} s): a request waits for \
+             the daemon",
+            config.request_timeout().as_secs(),
+            config.docker_timeout
+        )));
+    }
     let data_dir = config.data_dir();
     let store = Store::open(&data_dir).map_err(|err| StartupError::failed(err.to_string()))?;
     bootstrap_admin(&store)?;
@@ -95,4 +103,23 @@ pub fn prepare(config: &Config) -> Result<AppState, StartupError> {
         )));
     }
     Ok(AppState::with_store(config, store))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn a_request_timeout_not_longer_than_the_docker_timeout_is_refused() {
+        let config =
+            Config::parse_from(["berth", "--docker-timeout", "30", "--request-timeout", "30"]);
+        let refused = prepare(&config).err().expect("refused");
+        assert_eq!(refused.exit_code, 2);
+        assert!(
+            refused.message.contains("--request-timeout"),
+            "{}",
+            refused.message
+        );
+    }
 }

@@ -4,24 +4,33 @@ use bollard::errors::Error;
 
 use crate::error::AppError;
 
-/// Whether the error means the daemon could not be reached at all.
+/// Whether the error means the daemon could not be reached at all. (A call that timed out reached a
+/// daemon that did not answer in time: that is [`AppError::DaemonTimeout`], not this.)
 pub fn is_connection_error(err: &Error) -> bool {
     matches!(
         err,
         Error::HyperLegacyError { .. }
             | Error::IOError { .. }
             | Error::SocketNotFoundError(_)
-            | Error::RequestTimeoutError
             | Error::HyperResponseError { .. }
     )
+}
+
+/// Maps a bollard error about `subject` (e.g. `Container 'web'`) to the contract's error, a timed out
+/// call to [`AppError::DaemonTimeout`] of the default docker timeout. Prefer
+/// [`DockerService::fail`](super::DockerService), which knows the configured timeout.
+pub fn docker_error(err: Error, subject: &str) -> AppError {
+    docker_error_within(err, subject, super::DEFAULT_DOCKER_TIMEOUT)
 }
 
 /// Maps a bollard error about `subject` (e.g. `Container 'web'`) to the contract's error.
 ///
 /// The daemon's 404 becomes "`subject` not found", 409 a conflict carrying the daemon's reason, 400 a bad
-/// request; connection failures become [`AppError::DaemonUnavailable`]; anything else is logged and
-/// answered with a short message.
-pub fn docker_error(err: Error, subject: &str) -> AppError {
+/// request; the few 500s that old engines answer for a caller's mistake are reclassified by what they say,
+/// each with a sentence of ours first; connection failures become [`AppError::DaemonUnavailable`], a call
+/// that took longer than `timeout` [`AppError::DaemonTimeout`]. Every failure of the daemon is logged
+/// here, once, with its details; 5xx answers carry a fixed sentence and never the daemon's text.
+pub fn docker_error_within(err: Error, subject: &str, timeout: std::time::Duration) -> AppError {
     match err {
         Error::DockerResponseServerError {
             status_code,
@@ -37,18 +46,36 @@ pub fn docker_error(err: Error, subject: &str) -> AppError {
             409 => AppError::Conflict(format!("{subject}: {}", capitalize(&message))),
             400 => AppError::BadRequest(format!("{subject}: {}", capitalize(&message))),
             403 => AppError::Forbidden(format!("{subject}: {}", capitalize(&message))),
-            500 if is_user_conflict(&message) => {
-                AppError::Conflict(format!("{subject}: {}", capitalize(&message)))
-            }
-            500 if is_user_mistake(&message) => {
-                AppError::BadRequest(format!("{subject}: {}", capitalize(&message)))
-            }
             _ => {
+                if status_code == 500
+                    && let Some(reason) = user_conflict(&message)
+                {
+                    return AppError::Conflict(format!("{subject}: {reason} ({})", message.trim()));
+                }
+                if status_code == 500
+                    && let Some(reason) = user_mistake(&message)
+                {
+                    return AppError::BadRequest(format!(
+                        "{subject}: {reason} ({})",
+                        message.trim()
+                    ));
+                }
                 tracing::error!(status_code, %message, subject, "Docker daemon error");
                 AppError::Internal(format!("Docker daemon failed while handling {subject}"))
             }
         },
-        other if is_connection_error(&other) => AppError::DaemonUnavailable,
+        Error::RequestTimeoutError => {
+            tracing::error!(
+                subject,
+                timeout_s = timeout.as_secs(),
+                "Docker daemon did not answer in time"
+            );
+            AppError::DaemonTimeout(timeout.as_secs())
+        }
+        other if is_connection_error(&other) => {
+            tracing::warn!(error = %other, subject, "Docker daemon unreachable");
+            AppError::DaemonUnavailable
+        }
         other => {
             tracing::error!(error = %other, subject, "Docker client error");
             AppError::Internal(format!("Docker request failed for {subject}"))
@@ -56,36 +83,58 @@ pub fn docker_error(err: Error, subject: &str) -> AppError {
     }
 }
 
-/// Daemon 500s that really are conflicts with existing state (old engines answer these with 500).
-fn is_user_conflict(message: &str) -> bool {
+/// Daemon 500s that really are conflicts with existing state (old engines answer these with 500): our
+/// sentence for the conflict.
+fn user_conflict(message: &str) -> Option<&'static str> {
     let lower = message.to_ascii_lowercase();
     [
-        "port is already allocated",
-        "address already in use",
-        "already exists",
-        "is in use",
-        "conflict",
+        (
+            "port is already allocated",
+            "A host port it asks for is already in use",
+        ),
+        (
+            "address already in use",
+            "A host address it asks for is already in use",
+        ),
+        ("already exists", "It already exists"),
+        ("is in use", "It is in use"),
+        ("conflict", "It conflicts with the engine's current state"),
     ]
-    .iter()
-    .any(|needle| lower.contains(needle))
+    .into_iter()
+    .find(|(needle, _)| lower.contains(needle))
+    .map(|(_, sentence)| sentence)
 }
 
-/// Daemon 500s caused by what the user asked for (bad mount source, unknown executable, bad option...).
-fn is_user_mistake(message: &str) -> bool {
+/// Daemon 500s caused by what the user asked for (bad mount source, unknown executable, bad option...):
+/// our sentence for the mistake.
+fn user_mistake(message: &str) -> Option<&'static str> {
     let lower = message.to_ascii_lowercase();
     [
-        "invalid",
-        "no such file or directory",
-        "executable file not found",
-        "not a directory",
-        "bind source path does not exist",
-        "mount denied",
-        "unknown",
-        "failed to parse",
-        "permission denied",
+        (
+            "executable file not found",
+            "Its command was not found in the image",
+        ),
+        (
+            "bind source path does not exist",
+            "A bind mount's source path does not exist on the host",
+        ),
+        (
+            "no such file or directory",
+            "A file or directory it names does not exist",
+        ),
+        ("not a directory", "A path it names is not a directory"),
+        ("mount denied", "The engine refused one of its mounts"),
+        ("permission denied", "The engine was denied permission"),
+        (
+            "failed to parse",
+            "The engine could not parse one of its values",
+        ),
+        ("invalid", "The engine found one of its values invalid"),
+        ("unknown", "The engine did not recognise one of its values"),
     ]
-    .iter()
-    .any(|needle| lower.contains(needle))
+    .into_iter()
+    .find(|(needle, _)| lower.contains(needle))
+    .map(|(_, sentence)| sentence)
 }
 
 fn capitalize(message: &str) -> String {
@@ -149,6 +198,34 @@ mod tests {
             "Container 'web'",
         );
         assert_eq!(err.status_code(), 409);
+    }
+
+    #[test]
+    fn a_user_mistake_answered_with_500_is_a_400_that_opens_with_our_sentence() {
+        let err = docker_error(
+            daemon(
+                500,
+                "OCI runtime create failed: exec: \"nope\": executable file not found in $PATH",
+            ),
+            "Container 'web'",
+        );
+        assert_eq!(err.status_code(), 400);
+        assert!(
+            err.to_string()
+                .starts_with("Container 'web': Its command was not found in the image ("),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_timed_out_call_is_a_504_naming_the_timeout() {
+        let err = docker_error_within(
+            Error::RequestTimeoutError,
+            "Container 'web'",
+            std::time::Duration::from_secs(7),
+        );
+        assert_eq!(err, AppError::DaemonTimeout(7));
+        assert_eq!(err.to_string(), "Docker daemon did not answer within 7 s");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use bollard::models::EventMessage;
 use bollard::query_parameters::EventsOptions;
 use futures_util::{Stream, StreamExt};
 
-use super::streams::Tracked;
+use super::streams::{StreamKind, Tracked};
 use super::{DockerService, unix_to_rfc3339};
 use crate::error::AppError;
 use crate::model::events::DockerEvent;
@@ -146,7 +146,8 @@ impl DockerService {
             filters: Some(filter.daemon_filters()),
         };
         let service = self.clone();
-        let events = client.events(Some(options)).then(move |item| {
+        let streaming = self.stream_client().await?;
+        let events = streaming.events(Some(options)).then(move |item| {
             let service = service.clone();
             async move {
                 match item {
@@ -155,7 +156,11 @@ impl DockerService {
                 }
             }
         });
-        Ok(Tracked::new(events, self.stream_counter()))
+        Ok(Tracked::live(
+            events,
+            self.stream_counter(),
+            StreamKind::Events,
+        ))
     }
 
     /// The last `limit` events matching `filter` of the past `within_seconds` seconds, newest first: a

@@ -12,7 +12,7 @@ use futures_util::{Stream, StreamExt};
 use tokio::io::AsyncWrite;
 
 use super::DockerService;
-use super::streams::Tracked;
+use super::streams::{StreamKind, Tracked};
 use crate::error::AppError;
 use crate::model::live::{CommandLine, ExecRequest, ExecResult};
 
@@ -115,7 +115,9 @@ impl ExecControl {
         self.client
             .resize_exec(&self.exec_id, options)
             .await
-            .map_err(|err| super::docker_error(err, "Exec session"))
+            .map_err(|err| {
+                super::errors::docker_error_within(err, "Exec session", self.client.timeout())
+            })
     }
 
     /// The exit code, once the process has ended (waits up to a few seconds for the daemon to record it).
@@ -125,7 +127,9 @@ impl ExecControl {
                 .client
                 .inspect_exec(&self.exec_id)
                 .await
-                .map_err(|err| super::docker_error(err, "Exec session"))?;
+                .map_err(|err| {
+                    super::errors::docker_error_within(err, "Exec session", self.client.timeout())
+                })?;
             if inspect.running != Some(true)
                 && let Some(code) = inspect.exit_code
             {
@@ -203,10 +207,17 @@ impl DockerService {
             Ok(LogOutput::StdIn { .. }) => Ok(Bytes::new()),
             Err(err) => Err(super::docker_error(err, "Exec session")),
         });
+        // A session (stdin attached) lives until its client leaves, so it ends at shutdown; a run to
+        // completion is an in-flight request, which shutting down lets finish.
+        let output = if stdin {
+            Tracked::live(output, self.stream_counter(), StreamKind::Exec)
+        } else {
+            Tracked::new(output, self.stream_counter(), StreamKind::Exec)
+        };
         Ok(ExecSession {
             container_id: full_id,
             input,
-            output: Box::pin(Tracked::new(output, self.stream_counter())),
+            output: Box::pin(output),
             control: ExecControl {
                 client,
                 exec_id: created.id,

@@ -18,7 +18,7 @@ use bytes::Bytes;
 use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
-use super::streams::Tracked;
+use super::streams::{StreamKind, Tracked};
 use super::{DockerService, docker_error, is_connection_error, unix_to_rfc3339};
 use crate::error::AppError;
 use crate::model::human_size;
@@ -204,8 +204,10 @@ fn registry_error(err: BollardError, reference: &str) -> AppError {
         _ => None,
     };
     if is_unreachable(&message) {
+        // a 5xx answer: the daemon's words (addresses, resolver errors) go to the log only
+        tracing::warn!(%message, image = reference, "registry unreachable");
         AppError::ServiceUnavailable(format!(
-            "The registry of image '{reference}' could not be reached: {message}"
+            "The registry of image '{reference}' could not be reached"
         ))
     } else if status == Some(404)
         || lower.contains("manifest unknown")
@@ -532,7 +534,7 @@ impl DockerService {
         validate_reference(image)?;
         let name = ImageName::parse(image).with_tag(request.tag.as_deref(), image)?;
         let reference = name.full();
-        let client = self.client().await?;
+        let client = self.stream_client().await?;
         let options = CreateImageOptions {
             from_image: Some(name.repository.clone()),
             tag: Some(name.tag_or_latest().to_string()),
@@ -578,7 +580,7 @@ impl DockerService {
                 }
             }
         });
-        Ok(Tracked::new(steps, self.stream_counter()).boxed())
+        Ok(Tracked::new(steps, self.stream_counter(), StreamKind::Pull).boxed())
     }
 
     /// The result of a finished pull.
@@ -698,7 +700,7 @@ impl DockerService {
                 .map(|labels| labels.into_iter().collect::<HashMap<_, _>>()),
             ..Default::default()
         };
-        let client = self.client().await?;
+        let client = self.stream_client().await?;
         let progress = forward_build(client, options, context);
         let state = BuildState {
             progress: Some(progress),
@@ -743,7 +745,7 @@ impl DockerService {
                 }
             }
         });
-        Ok(Tracked::new(steps, self.stream_counter()).boxed())
+        Ok(Tracked::new(steps, self.stream_counter(), StreamKind::Build).boxed())
     }
 
     /// Removes an image; an image in use is a 409 naming the container.
@@ -858,7 +860,11 @@ impl DockerService {
                 .collect()),
             Ok(Err(err)) if is_connection_error(&err) => Err(self.fail(err, "Image search").await),
             Ok(Err(err)) => match daemon_message(&err) {
-                Some(message) => Err(unreachable(message.to_string())),
+                Some(message) => {
+                    // a 5xx answer: the daemon's words go to the log only
+                    tracing::warn!(%message, term, "image search failed");
+                    Err(unreachable("the engine could not reach it".into()))
+                }
                 None => Err(self.fail(err, "Image search").await),
             },
         }
@@ -949,7 +955,7 @@ impl DockerService {
         let full = name.full();
         // a missing local image is a plain 404, not a registry error
         self.inspect_image_raw(&full).await?;
-        let client = self.client().await?;
+        let client = self.stream_client().await?;
         let options = PushImageOptions {
             tag: name.tag.clone(),
             ..Default::default()
@@ -975,7 +981,7 @@ impl DockerService {
         reference: &str,
     ) -> Result<BoxStream<'static, Result<Bytes, std::io::Error>>, AppError> {
         self.inspect_image_raw(reference).await?;
-        let client = self.client().await?;
+        let client = self.stream_client().await?;
         let reference = reference.to_string();
         Ok(client
             .export_image(&reference)
@@ -993,7 +999,7 @@ impl DockerService {
     where
         S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
     {
-        let client = self.client().await?;
+        let client = self.stream_client().await?;
         let mut progress =
             Box::pin(client.import_image_stream(ImportImageOptions::default(), archive, None));
         let mut lines = Vec::new();

@@ -18,13 +18,23 @@ pub use containers::logs::{LogFilter, LogRequest};
 pub mod time;
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use bollard::Docker;
 use tokio::sync::RwLock;
 
 use crate::error::AppError;
 pub use errors::{docker_error, is_connection_error};
+pub use streams::StreamKind;
 pub use time::{now_rfc3339, parse_time_parameter, unix_to_rfc3339};
+
+/// How long a daemon call that is not a stream may take by default (`--docker-timeout`).
+pub const DEFAULT_DOCKER_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// How long a streaming call (pull, push, build, load, save, logs, stats, events) may wait for the
+/// daemon's first answer, its request body included (a build context, an archive to load). Once the
+/// answer has begun, a stream is never cut.
+const STREAM_ANSWER_TIMEOUT: Duration = Duration::from_secs(3600);
 
 /// Where and how to reach the Docker daemon.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,7 +57,9 @@ pub struct DockerService {
     policy: Policy,
     client: Arc<RwLock<Option<Docker>>>,
     streams: streams::StreamCounter,
+    fleet: containers::FleetWatch,
     data_root: Arc<RwLock<Option<std::path::PathBuf>>>,
+    docker_timeout: Duration,
 }
 
 impl DockerService {
@@ -59,7 +71,9 @@ impl DockerService {
             policy,
             client: Arc::new(RwLock::new(None)),
             streams: streams::StreamCounter::default(),
+            fleet: containers::FleetWatch::default(),
             data_root: Arc::new(RwLock::new(None)),
+            docker_timeout: DEFAULT_DOCKER_TIMEOUT,
         };
         if let Some(socket) = service
             .docker_host()
@@ -74,6 +88,18 @@ impl DockerService {
         service
     }
 
+    /// Bounds every daemon call that is not a stream by `timeout` (`--docker-timeout`); a call that takes
+    /// longer fails with [`AppError::DaemonTimeout`]. At least one second.
+    pub fn with_docker_timeout(mut self, timeout: Duration) -> Self {
+        self.docker_timeout = timeout.max(Duration::from_secs(1));
+        self
+    }
+
+    /// The bound on daemon calls that are not streams.
+    pub fn docker_timeout(&self) -> Duration {
+        self.docker_timeout
+    }
+
     /// The policy this service enforces.
     pub fn policy(&self) -> &Policy {
         &self.policy
@@ -82,6 +108,28 @@ impl DockerService {
     /// How many daemon streams (events, log follow, stats, exec, progress) this service holds open now.
     pub fn open_streams(&self) -> usize {
         self.streams.open()
+    }
+
+    /// The ids of the containers whose stats stream the fleet stats watch keeps open (see
+    /// [`containers::FLEET_WATCH_IDLE`]).
+    pub fn fleet_watched(&self) -> Vec<String> {
+        self.fleet.watched()
+    }
+
+    /// How many daemon streams of `kind` this service holds open now.
+    pub fn open_streams_of(&self, kind: StreamKind) -> usize {
+        self.streams.open_of(kind)
+    }
+
+    /// Ends every live stream (events, log follow, live stats, exec sessions), now and from now on, for
+    /// a graceful shutdown; pulls, builds and runs to completion are let finish.
+    pub fn shut_down_streams(&self) {
+        self.streams.shut_down();
+    }
+
+    /// Whether [`Self::shut_down_streams`] was called.
+    pub fn is_shutting_down(&self) -> bool {
+        self.streams.is_shut_down()
     }
 
     /// The counter every open daemon stream is tracked by.
@@ -115,7 +163,8 @@ impl DockerService {
         Ok(policy)
     }
 
-    /// A connected client with a negotiated API version, or [`AppError::DaemonUnavailable`].
+    /// A connected client with a negotiated API version, or [`AppError::DaemonUnavailable`]. Its calls
+    /// are bounded by the docker timeout: use it for every call that is not a stream.
     pub async fn client(&self) -> Result<Docker, AppError> {
         if let Some(client) = self.client.read().await.as_ref() {
             return Ok(client.clone());
@@ -128,12 +177,55 @@ impl DockerService {
             tracing::error!(error = %err, "invalid Docker endpoint");
             AppError::DaemonUnavailable
         })?;
-        let negotiated = unconnected.negotiate_version().await.map_err(|err| {
-            tracing::warn!(error = %err, "Docker daemon unreachable");
-            AppError::DaemonUnavailable
-        })?;
+        let negotiated = unconnected
+            .with_timeout(self.docker_timeout)
+            .negotiate_version()
+            .await
+            .map_err(|err| {
+                tracing::warn!(error = %err, docker_host = %self.docker_host(), "Docker daemon unreachable");
+                AppError::DaemonUnavailable
+            })?;
         *slot = Some(negotiated.clone());
         Ok(negotiated)
+    }
+
+    /// The client for streaming calls: bollard's timeout covers sending the request and receiving the
+    /// answer's head, so a stream may take [`STREAM_ANSWER_TIMEOUT`] to begin (a build context or an
+    /// archive being uploaded, a registry being slow) and is never cut once it flows.
+    pub async fn stream_client(&self) -> Result<Docker, AppError> {
+        Ok(self.client().await?.with_timeout(STREAM_ANSWER_TIMEOUT))
+    }
+
+    /// Runs `call`, a daemon request made outside bollard, within the docker timeout.
+    pub(crate) async fn within_timeout<T>(
+        &self,
+        call: impl std::future::Future<Output = Result<T, AppError>>,
+        what: &str,
+    ) -> Result<T, AppError> {
+        match tokio::time::timeout(self.docker_timeout, call).await {
+            Ok(result) => result,
+            Err(_) => {
+                tracing::error!(
+                    call = what,
+                    timeout_s = self.docker_timeout.as_secs(),
+                    "Docker daemon did not answer in time"
+                );
+                Err(AppError::DaemonTimeout(self.docker_timeout.as_secs()))
+            }
+        }
+    }
+
+    /// Whether the daemon answers a ping within `limit` (for health checks and metrics: never waits
+    /// longer, never negotiates for longer).
+    pub async fn answers_ping_within(&self, limit: Duration) -> bool {
+        let ping = async {
+            let client = self.client().await?;
+            match client.ping().await {
+                Ok(_) => Ok(()),
+                Err(err) => Err(self.fail(err, "The Docker daemon").await),
+            }
+        };
+        matches!(tokio::time::timeout(limit, ping).await, Ok(Ok(())))
     }
 
     /// Forgets the negotiated client so that the next call negotiates again (after a daemon restart).
@@ -147,7 +239,7 @@ impl DockerService {
         if is_connection_error(&err) {
             self.reset().await;
         }
-        docker_error(err, subject)
+        errors::docker_error_within(err, subject, self.docker_timeout)
     }
 }
 

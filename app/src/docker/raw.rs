@@ -1,11 +1,15 @@
-//! Raw JSON reads from the daemon, for the few documents whose shape changed between API versions
-//! (bollard's typed `/system/df` only understands API 1.52 and later).
+//! Daemon documents read as JSON of our own shape, through bollard's own transport (unix socket, TCP,
+//! TLS, ssh: whatever the client was connected with), for the reads where bollard's typed models do not
+//! fit: `/system/df` (its typed model follows API 1.52, not 20.10's 1.41 answers) and the container list
+//! (decoded straight into the few fields Berth shows, much cheaper than bollard's full models at 1,000
+//! containers).
+//!
+//! bollard has no public call for an arbitrary GET, so the read rides on a call whose answer bollard hands
+//! back as raw bytes (`export_container`), on a clone of the client whose request modifier swaps that call's
+//! path for the wanted one. Everything else — the API version prefix, the connection, TLS, the status
+//! check and the daemon's error message — is bollard's.
 
-use http_body_util::{BodyExt, Empty};
-use hyper::body::Bytes;
-use hyper_util::client::legacy::Client;
-use hyper_util::client::legacy::connect::HttpConnector;
-use hyper_util::rt::TokioExecutor;
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 
@@ -13,6 +17,11 @@ use super::{DockerEndpoint, DockerService};
 use crate::error::AppError;
 
 const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
+
+/// The carrier call's container name; its path segment is replaced by the wanted path and query.
+const CARRIER_NAME: &str = "berth-raw-read";
+/// The carrier call's path (after the API version prefix).
+const CARRIER_PATH: &str = "/containers/berth-raw-read/export";
 
 impl DockerService {
     /// The daemon address in use, as the docker CLI would resolve it.
@@ -26,66 +35,50 @@ impl DockerService {
         }
     }
 
-    /// GETs `path` (e.g. `/system/df`) at the negotiated API version and returns the JSON document,
-    /// or `None` when the transport is one this reader does not speak (TLS, ssh).
-    pub(crate) async fn raw_get_json(&self, path: &str) -> Result<Option<Value>, AppError> {
-        self.raw_get(path).await
+    /// GETs `path` (e.g. `/system/df`) at the negotiated API version and returns the JSON document.
+    pub(crate) async fn raw_get_json(&self, path: &str, subject: &str) -> Result<Value, AppError> {
+        self.raw_get(path, subject).await
     }
 
-    /// Like [`Self::raw_get_json`], decoding straight into `T` (skipping the fields `T` lacks, which
-    /// makes large lists much cheaper than bollard's full models).
+    /// GETs `path` (with its query) at the negotiated API version and decodes the answer straight into
+    /// `T` (skipping the fields `T` lacks). A daemon refusal is reported like any other daemon call
+    /// about `subject`.
     pub(crate) async fn raw_get<T: DeserializeOwned>(
         &self,
         path: &str,
-    ) -> Result<Option<T>, AppError> {
-        let client = self.client().await?;
-        let version = client.client_version();
-        let versioned = format!(
-            "/v{}.{}{path}",
-            version.major_version, version.minor_version
-        );
-        let host = self.docker_host();
-        let tls = super::tls_verify_requested();
-        let response = if let Some(socket) = host.strip_prefix("unix://") {
-            let uri: hyper::Uri = hyperlocal::Uri::new(socket, &versioned).into();
-            Client::builder(TokioExecutor::new())
-                .build::<_, Empty<Bytes>>(hyperlocal::UnixConnector)
-                .get(uri)
-                .await
-        } else if let Some(address) = host
-            .strip_prefix("tcp://")
-            .or_else(|| host.strip_prefix("http://"))
-            .filter(|_| !tls)
-        {
-            let uri: hyper::Uri = format!("http://{address}{versioned}")
-                .parse()
-                .map_err(|_| AppError::DaemonUnavailable)?;
-            Client::builder(TokioExecutor::new())
-                .build::<_, Empty<Bytes>>(HttpConnector::new())
-                .get(uri)
-                .await
-        } else {
-            return Ok(None);
-        };
-        let response = response.map_err(|err| {
-            tracing::warn!(error = %err, path, "raw daemon request failed");
-            AppError::DaemonUnavailable
-        })?;
-        let status = response.status();
-        let body = response
-            .into_body()
-            .collect()
+        subject: &str,
+    ) -> Result<T, AppError> {
+        // bollard's timeout covers the answer's head; the body is read within the docker timeout too.
+        self.within_timeout(self.raw_get_unbounded(path, subject), path)
             .await
-            .map_err(|_| AppError::DaemonUnavailable)?
-            .to_bytes();
-        if !status.is_success() {
-            tracing::error!(%status, path, body = %String::from_utf8_lossy(&body), "daemon refused a raw read");
-            return Err(AppError::Internal(format!(
-                "Docker daemon failed to answer {path}"
-            )));
+    }
+
+    async fn raw_get_unbounded<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        subject: &str,
+    ) -> Result<T, AppError> {
+        let wanted = path.to_string();
+        let reader = self
+            .client()
+            .await?
+            .with_request_modifier(move |mut request| {
+                let uri = request.uri().to_string();
+                if let Ok(rewritten) = uri.replacen(CARRIER_PATH, &wanted, 1).parse() {
+                    *request.uri_mut() = rewritten;
+                }
+                request
+            });
+        let mut body = Vec::new();
+        let mut chunks = reader.export_container(CARRIER_NAME);
+        while let Some(chunk) = chunks.next().await {
+            match chunk {
+                Ok(bytes) => body.extend_from_slice(&bytes),
+                Err(err) => return Err(self.fail(err, subject).await),
+            }
         }
-        serde_json::from_slice(&body).map(Some).map_err(|err| {
-            tracing::error!(error = %err, path, "daemon sent invalid JSON");
+        serde_json::from_slice(&body).map_err(|err| {
+            tracing::error!(error = %err, path, "daemon sent an unreadable answer");
             AppError::Internal(format!("Docker daemon sent an unreadable answer to {path}"))
         })
     }

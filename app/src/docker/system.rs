@@ -142,16 +142,7 @@ fn summarise_disk_usage(doc: &Value) -> [UsageTotals; 4] {
 impl DockerService {
     /// The daemon's `/system/df` document as the daemon sent it.
     pub async fn disk_usage_document(&self) -> Result<Value, AppError> {
-        if let Some(doc) = self.raw_get_json("/system/df").await? {
-            return Ok(doc);
-        }
-        let client = self.client().await?;
-        let typed = match client.df(None).await {
-            Ok(typed) => typed,
-            Err(err) => return Err(self.fail(err, SUBJECT).await),
-        };
-        serde_json::to_value(typed)
-            .map_err(|_| AppError::Internal("Could not read the daemon's disk usage".into()))
+        self.raw_get_json("/system/df", SUBJECT).await
     }
 
     /// `docker system df`: counts, sizes and reclaimable space per kind of object.

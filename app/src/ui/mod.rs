@@ -92,6 +92,7 @@ pub fn ErrorBanner(
 ) -> impl IntoView {
     let (class, title) = match &error {
         AppError::DaemonUnavailable => ("banner banner-down", "Docker is unreachable"),
+        AppError::DaemonTimeout(_) => ("banner banner-down", "Docker is not answering"),
         AppError::NotFound(_) => ("banner banner-warn", "Not found"),
         AppError::Conflict(_) => ("banner banner-warn", "Conflict"),
         _ => ("banner banner-error", "Error"),

@@ -26,15 +26,20 @@ impl From<AppError> for ApiError {
     }
 }
 
+/// The sentence an error answer gave the client, kept in the answer's extensions so that the request's
+/// log line can name it (the failure's details were logged where it happened).
+#[derive(Debug, Clone)]
+pub struct PublicError(pub String);
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status =
             StatusCode::from_u16(self.0.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-        if status.is_server_error() {
-            tracing::warn!(status = status.as_u16(), error = %self.0, "request failed");
-        }
-        let body = json!({"success": false, "error": self.0.to_string(), "data": null});
-        (status, Json(body)).into_response()
+        let sentence = self.0.to_string();
+        let body = json!({"success": false, "error": sentence, "data": null});
+        let mut response = (status, Json(body)).into_response();
+        response.extensions_mut().insert(PublicError(sentence));
+        response
     }
 }
 

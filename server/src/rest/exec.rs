@@ -3,7 +3,7 @@
 //! the service's.
 
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::extract::{Path, State};
 use axum::http::Method;
 use axum::response::IntoResponse;
@@ -18,6 +18,7 @@ use super::ApiRoute;
 use super::envelope::{ApiError, ApiResult, JsonBody, QueryParams, ok, query_bool};
 use crate::AppState;
 use crate::auth::access::Access;
+use app::docker::DockerService;
 use app::docker::exec::{ExecControl, ExecOptions, ExecSession, command_words};
 use app::error::AppError;
 use app::model::live::{CommandLine, ExecRequest};
@@ -93,8 +94,9 @@ async fn exec_websocket(
     })?;
     // the exec starts before the handshake completes, so an unknown or stopped container refuses it
     let session = state.docker.exec_session(&id, &options).await?;
+    let docker = state.docker.clone();
     Ok(upgrade
-        .on_upgrade(move |socket| shuttle(socket, session))
+        .on_upgrade(move |socket| shuttle(socket, session, docker))
         .into_response())
 }
 
@@ -105,9 +107,10 @@ enum Control {
     Resize { cols: u16, rows: u16 },
 }
 
-/// Carries frames both ways until the process ends (then sends the exit frame and closes) or the
-/// client goes away (then drops the session, which closes the daemon connection).
-async fn shuttle(mut socket: WebSocket, session: ExecSession) {
+/// Carries frames both ways until the process ends (then sends the exit frame and closes), the client
+/// goes away (then drops the session, which closes the daemon connection) or the server shuts down (then
+/// closes with 1001 "going away").
+async fn shuttle(mut socket: WebSocket, session: ExecSession, docker: DockerService) {
     let ExecSession {
         mut input,
         mut output,
@@ -157,6 +160,15 @@ async fn shuttle(mut socket: WebSocket, session: ExecSession) {
         }
     }
     drop(stdin);
+    if docker.is_shutting_down() {
+        let _ = socket
+            .send(Message::Close(Some(CloseFrame {
+                code: close_code::AWAY,
+                reason: "Berth is shutting down".into(),
+            })))
+            .await;
+        return;
+    }
     let exit = match control.exit_code().await {
         Ok(code) => json!({"type": "exit", "exit_code": code}),
         Err(error) => json!({"type": "exit", "exit_code": null, "error": error.to_string()}),

@@ -8,6 +8,7 @@ pub mod envelope;
 pub mod events;
 pub mod exec;
 pub mod images;
+pub mod metrics;
 pub mod networks;
 pub mod sse;
 pub mod stats;
@@ -105,6 +106,7 @@ pub fn api_routes() -> Vec<ApiRoute> {
     routes.extend(users::routes());
     routes.extend(tokens::routes());
     routes.extend(audit::routes());
+    routes.extend(metrics::routes());
     routes.push(
         ApiRoute::new(
             Method::GET,

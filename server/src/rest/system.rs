@@ -13,6 +13,7 @@ use crate::AppState;
 use crate::auth::access::Access;
 use app::docker::now_rfc3339;
 use app::docker::system::host_information;
+use app::error::AppError;
 
 /// The system routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -107,8 +108,12 @@ async fn health(State(state): State<AppState>) -> Response {
             (StatusCode::OK, Json(body)).into_response()
         }
         Err(error) => {
-            let status = StatusCode::from_u16(error.status_code())
-                .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            // a daemon that does not answer in time is as unhealthy as one that is gone: 503
+            let status = match error {
+                AppError::DaemonTimeout(_) => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::from_u16(error.status_code())
+                    .unwrap_or(StatusCode::SERVICE_UNAVAILABLE),
+            };
             let body = json!({
                 "status": "unhealthy",
                 "success": false,

@@ -278,6 +278,19 @@ impl TestApp {
         self.request(Method::DELETE, path, None).await
     }
 
+    /// Whether the engine's API version (as `/health` reports it) is at least `major.minor`: some
+    /// answers differ between Docker 20.10 (API 1.41) and newer engines.
+    pub async fn engine_api_at_least(&self, major: u64, minor: u64) -> bool {
+        let health = self.get("/health").await.expect(200);
+        let version = health["api_version"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string();
+        let mut parts = version.split('.').map(|p| p.parse::<u64>().unwrap_or(0));
+        let found = (parts.next().unwrap_or(0), parts.next().unwrap_or(0));
+        found >= (major, minor)
+    }
+
     /// Creates and starts a container of the test image named `name`, through the API.
     pub async fn running_container(&self, name: &str) -> Cleanup {
         let guard = self

@@ -14,6 +14,7 @@ mod exec;
 mod images;
 mod logs;
 mod networks;
+mod operations;
 mod policy;
 mod scenarios;
 mod server_fns;

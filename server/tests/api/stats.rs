@@ -85,3 +85,60 @@ async fn fleet_stats_include_each_running_container_and_no_stopped_one() {
     }
     assert!(!stats.iter().any(|s| s["name"] == stopped.as_str()));
 }
+
+#[tokio::test]
+async fn fleet_stats_keep_watching_running_containers_and_let_stopped_ones_go() {
+    let app = TestApp::spawn().await;
+    let watched = unique("fleet-watch");
+    let leaving = unique("fleet-leave");
+    let _watched = app.running_container(&watched).await;
+    let _leaving = app.running_container(&leaving).await;
+    let id_of = |body: &Value, name: &str| -> String {
+        body["stats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == name)
+            .unwrap_or_else(|| panic!("{name} missing: {body}"))["container_id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let first = app.get("/api/stats").await.expect(200);
+    let (watched_id, leaving_id) = (id_of(&first, &watched), id_of(&first, &leaving));
+    let held = app.service.fleet_watched();
+    assert!(
+        held.contains(&watched_id) && held.contains(&leaving_id),
+        "{held:?}"
+    );
+
+    // Later answers come from the open streams and are fresh, not the first sample again.
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    let second = app.get("/api/stats").await.expect(200);
+    let read_of = |body: &Value| {
+        body["stats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["name"] == watched.as_str())
+            .unwrap()["read"]
+            .clone()
+    };
+    assert_ne!(read_of(&first), read_of(&second), "{second}");
+
+    app.post_empty(&format!("/api/containers/{leaving}/kill"))
+        .await
+        .expect(200);
+    let third = app.get("/api/stats").await.expect(200);
+    assert!(
+        !third["stats"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["name"] == leaving.as_str()),
+        "{third}"
+    );
+    let held = app.service.fleet_watched();
+    assert!(held.contains(&watched_id), "{held:?}");
+    assert!(!held.contains(&leaving_id), "{held:?}");
+}

@@ -12,7 +12,7 @@ use futures_util::{Stream, StreamExt};
 use regex::{Regex, RegexBuilder};
 
 use super::{LogTail, subject};
-use crate::docker::streams::Tracked;
+use crate::docker::streams::{StreamKind, Tracked};
 use crate::docker::{DockerService, now_rfc3339};
 use crate::error::AppError;
 use crate::model::containers::ContainerLogs;
@@ -334,7 +334,7 @@ impl DockerService {
         request.validate()?;
         let options = request.daemon_options(follow)?;
         let (full_id, name) = self.resolve(id).await?;
-        let client = self.client().await?;
+        let client = self.stream_client().await?;
         let frames = client.logs(&full_id, Some(options));
         let lines = lines_of(
             frames,
@@ -343,7 +343,12 @@ impl DockerService {
             self.clone(),
             subject(&name),
         );
-        Ok((full_id, name, Tracked::new(lines, self.stream_counter())))
+        let lines = if follow {
+            Tracked::live(lines, self.stream_counter(), StreamKind::Logs)
+        } else {
+            Tracked::new(lines, self.stream_counter(), StreamKind::Logs)
+        };
+        Ok((full_id, name, lines))
     }
 
     /// A container's log as one text (stdout and stderr interleaved, one line per line): the last

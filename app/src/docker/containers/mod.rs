@@ -1,5 +1,6 @@
 //! Container operations.
 
+mod fleet;
 pub mod logs;
 mod spec;
 mod stats;
@@ -7,14 +8,11 @@ mod stats;
 use std::collections::BTreeMap;
 
 use bollard::errors::Error as BollardError;
-use bollard::models::{
-    ContainerInspectResponse, ContainerStatsResponse, ContainerSummary as DockerContainerSummary,
-    PortSummary,
-};
+use bollard::models::{ContainerInspectResponse, ContainerStatsResponse};
 use bollard::query_parameters::{
-    CreateContainerOptions, InspectContainerOptions, KillContainerOptions, ListContainersOptions,
-    RemoveContainerOptions, RenameContainerOptions, RestartContainerOptions, StartContainerOptions,
-    StatsOptions, StopContainerOptions, TopOptions,
+    CreateContainerOptions, InspectContainerOptions, KillContainerOptions, RemoveContainerOptions,
+    RenameContainerOptions, RestartContainerOptions, StartContainerOptions, StatsOptions,
+    StopContainerOptions, TopOptions,
 };
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -26,6 +24,8 @@ use crate::model::containers::{
     ContainerDetails, ContainerMount, ContainerNetwork, ContainerProcesses, ContainerStats,
     ContainerSummary, CreateContainerRequest, PortBinding, PortMap, RestartPolicy,
 };
+pub(crate) use fleet::FleetWatch;
+pub use fleet::{FLEET_WATCH_IDLE, FLEET_WATCH_LIMIT};
 pub use spec::{build_create_spec, parse_memory, validate_container_name};
 
 /// How many log lines to return.
@@ -177,32 +177,6 @@ fn summary_from_listed(item: ListedContainer) -> ContainerSummary {
         labels: item.labels.unwrap_or_default(),
         command: item.command.unwrap_or_default(),
     }
-}
-
-fn summary_from_docker(item: DockerContainerSummary) -> ContainerSummary {
-    let ports: Vec<PortSummary> = item.ports.clone().unwrap_or_default();
-    let listed = ListedContainer {
-        id: item.id.unwrap_or_default(),
-        names: item.names,
-        image: item.image,
-        command: item.command,
-        created: item.created,
-        ports: Some(
-            ports
-                .into_iter()
-                .map(|p| ListedPortEntry {
-                    ip: p.ip,
-                    private_port: p.private_port,
-                    public_port: p.public_port,
-                    kind: p.typ.map(|t| t.to_string()),
-                })
-                .collect(),
-        ),
-        labels: item.labels.map(|labels| labels.into_iter().collect()),
-        state: item.state.map(|s| s.to_string()),
-        status: item.status,
-    };
-    summary_from_listed(listed)
 }
 
 fn details_from_inspect(inspect: ContainerInspectResponse) -> ContainerDetails {
@@ -418,20 +392,8 @@ impl DockerService {
             path.push_str("filters=");
             path.push_str(&percent_encode(&filters));
         }
-        if let Some(listed) = self.raw_get::<Vec<ListedContainer>>(&path).await? {
-            return Ok(listed.into_iter().map(summary_from_listed).collect());
-        }
-        let client = self.client().await?;
-        let options = ListContainersOptions {
-            all,
-            filters: (!label_filters.is_empty())
-                .then(|| std::collections::HashMap::from([("label".to_string(), label_filters)])),
-            ..Default::default()
-        };
-        match client.list_containers(Some(options)).await {
-            Ok(items) => Ok(items.into_iter().map(summary_from_docker).collect()),
-            Err(err) => Err(self.fail(err, "Container list").await),
-        }
+        let listed: Vec<ListedContainer> = self.raw_get(&path, "Container list").await?;
+        Ok(listed.into_iter().map(summary_from_listed).collect())
     }
 
     /// Succeeds when container `id` exists and carries every one of `labels`; otherwise answers
@@ -860,7 +822,7 @@ fn validate_signal(signal: &str) -> Result<(), AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use bollard::models::PortSummaryTypeEnum;
+    use bollard::models::{PortSummary, PortSummaryTypeEnum};
 
     #[test]
     fn list_ports_take_the_inspect_shape() {

@@ -9,7 +9,7 @@ use futures_util::{Stream, StreamExt, stream};
 
 use super::{stats_from_docker, subject, trim_name};
 use crate::docker::DockerService;
-use crate::docker::streams::Tracked;
+use crate::docker::streams::{StreamKind, Tracked};
 use crate::error::AppError;
 use crate::model::containers::ContainerStats;
 
@@ -76,7 +76,7 @@ impl DockerService {
     ) -> Result<impl Stream<Item = Result<ContainerStats, AppError>> + Send + 'static, AppError>
     {
         let (full_id, name) = self.resolve(id).await?;
-        let client = self.client().await?;
+        let client = self.stream_client().await?;
         let options = StatsOptions {
             stream: true,
             one_shot: false,
@@ -93,12 +93,17 @@ impl DockerService {
                 }
             }
         });
-        Ok(Tracked::new(samples, self.stream_counter()))
+        Ok(Tracked::live(
+            samples,
+            self.stream_counter(),
+            StreamKind::Stats,
+        ))
     }
 
-    /// One sample of every running container (one list call, then the daemon's one-shot stats of each,
-    /// up to [`FLEET_STATS_CONCURRENCY`] at a time), sorted by name. A container that stops meanwhile is left
-    /// out.
+    /// One sample of every running container, sorted by name; a container that stops meanwhile is left
+    /// out. One list call; then the samples the fleet watch holds (the daemon's stats streams, kept open for
+    /// [`super::FLEET_WATCH_IDLE`] after a fleet request), and for containers it does not hold yet the
+    /// daemon's one-shot stats, up to [`FLEET_STATS_CONCURRENCY`] at a time.
     pub async fn fleet_stats(&self) -> Result<Vec<ContainerStats>, AppError> {
         let client = self.client().await?;
         let running = match client
@@ -108,17 +113,29 @@ impl DockerService {
             Ok(items) => items,
             Err(err) => return Err(self.fail(err, "Container list").await),
         };
-        let samples: Vec<Result<Option<ContainerStats>, AppError>> = stream::iter(running)
+        let running: Vec<(String, String)> = running
+            .into_iter()
             .map(|item| {
+                let name = item
+                    .names
+                    .and_then(|names| names.into_iter().next())
+                    .map(|n| trim_name(&n))
+                    .unwrap_or_default();
+                (item.id.unwrap_or_default(), name)
+            })
+            .collect();
+        let ids: Vec<String> = running.iter().map(|(id, _)| id.clone()).collect();
+        let mut watched = self.fleet.fresh_samples(&client, &ids);
+        let samples: Vec<Result<Option<ContainerStats>, AppError>> = stream::iter(running)
+            .map(|(id, name)| {
                 let client = client.clone();
                 let service = self.clone();
+                let held = watched.remove(&id);
                 async move {
-                    let id = item.id.unwrap_or_default();
-                    let name = item
-                        .names
-                        .and_then(|names| names.into_iter().next())
-                        .map(|n| trim_name(&n))
-                        .unwrap_or_default();
+                    if let Some(stats) = held {
+                        let stats = with_previous_cpu(&id, stats);
+                        return Ok(Some(stats_from_docker(id, name, stats)));
+                    }
                     let options = StatsOptions {
                         stream: false,
                         one_shot: true,
