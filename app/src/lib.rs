@@ -1,5 +1,7 @@
 //! Berth's shared crate: the error type and views shared by server and browser, the Docker service layer
 //! (with the `ssr` feature), the server functions and the Leptos console.
+// The container page's view is deep enough that its hydrate-side types need more than the default 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 #[cfg(feature = "ssr")]
