@@ -52,7 +52,8 @@ ENV PATH="/opt/binaryen/node_modules/.bin:${PATH}"
 WORKDIR /src
 COPY . .
 # Plain RUN (no BuildKit cache mounts), so the file builds with the classic builder too.
-RUN cargo leptos build --release --precompress \
+RUN bash scripts/vendor-assets.sh \
+ && cargo leptos build --release --precompress \
  && mkdir -p /out \
  && cp target/release/berth target/release/hash.txt /out/ \
  && cp -r target/site /out/site

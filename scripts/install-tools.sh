@@ -13,6 +13,7 @@
 #            wasm that breaks hydration)                                          (seconds)
 #   npm      end2end/ dependencies (@playwright/test; no browser download: Debian's chromium is used)
 #   pip      schemathesis and openapi-spec-validator into .tools/venv (scripts/fuzz.sh)  (~1 min, once)
+#   npm      scripts/vendor/ (xterm.js for the console's terminal), copied into public/vendor/ by scripts/vendor-assets.sh
 #
 # When everything is present it only checks, in well under 5 s.
 #
@@ -75,8 +76,11 @@ busybox_static_missing() {
 
 missing_pkgs=()
 if [ "$MODE" = test ]; then
-  wanted_pkgs=(docker.io chromium busybox-static docker-registry jq brotli curl)
+  wanted_pkgs=(docker.io chromium busybox-static docker-registry jq brotli curl python3-venv apache2-utils)
   command -v dockerd >/dev/null          || missing_pkgs+=(docker.io)
+  # schemathesis' venv (python3 -m venv needs ensurepip, which Debian ships apart) and ab (bench/).
+  python3 -c 'import ensurepip' 2>/dev/null || missing_pkgs+=(python3-venv)
+  command -v ab >/dev/null               || missing_pkgs+=(apache2-utils)
   command -v chromium >/dev/null         || missing_pkgs+=(chromium)
   command -v docker-registry >/dev/null  || missing_pkgs+=(docker-registry)
   command -v jq >/dev/null               || missing_pkgs+=(jq)
@@ -195,12 +199,18 @@ if [ "$MODE" = test ] && [ -f end2end/package.json ]; then
   fi
 fi
 
+# The console's browser libraries (xterm.js for the terminal) from npm into public/vendor/.
+bash "$REPO/scripts/vendor-assets.sh"
+
 # ---------------------------------------------------------------------------------------------------
 # 4. PyPI: schemathesis (API fuzzing, scripts/fuzz.sh) and openapi-spec-validator, in a venv under .tools/.
+#    Test mode only.
 command -v python3 >/dev/null || die "python3 is missing"
 venv="$REPO/.tools/venv"
 have=$("$venv/bin/schemathesis" --version 2>/dev/null | awk '{print $NF}' || true)
-if [ "$have" = "$SCHEMATHESIS_VERSION" ] && [ -x "$venv/bin/openapi-spec-validator" ]; then
+if [ "$MODE" = run ]; then
+  :
+elif [ "$have" = "$SCHEMATHESIS_VERSION" ] && [ -x "$venv/bin/openapi-spec-validator" ]; then
   say "schemathesis $have: present in .tools/venv"
 else
   say "pip: installing schemathesis $SCHEMATHESIS_VERSION and openapi-spec-validator into .tools/venv"

@@ -1,5 +1,7 @@
 //! Berth's shared crate: the error type and views shared by server and browser, the Docker service layer
 //! (with the `ssr` feature), the server functions and the Leptos console.
+// The container page's view is deep enough that its hydrate-side types need more than the default 128.
+#![recursion_limit = "256"]
 
 pub mod api;
 #[cfg(feature = "ssr")]
@@ -11,7 +13,7 @@ pub mod ui;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -40,6 +42,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     ui::session::provide_caller();
     ui::mark_hydrated();
+    ui::focus_search_on_slash();
     view! {
         <Title text="Berth"/>
         <Router>
@@ -51,7 +54,14 @@ pub fn App() -> impl IntoView {
             </header>
             <main>
                 <Routes fallback=|| view! { <ui::NotFound/> }>
-                    <Route path=StaticSegment("") view=ui::containers::ContainersPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("") view=ui::dashboard::DashboardPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("containers") view=ui::containers::ContainersPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("containers"), ParamSegment("name"))
+                        view=ui::container_details::ContainerPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("events") view=ui::events::EventsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("images") view=ui::images::ImagesPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("volumes") view=ui::volumes::VolumesPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("networks") view=ui::networks::NetworksPage ssr=SsrMode::Async/>

@@ -45,6 +45,29 @@ async function signIn(page: Page, user: { name: string; password: string }): Pro
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
 }
 
+async function openHydrated(page: Page, path: string): Promise<void> {
+  await page.goto(path);
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+}
+
+test("a viewer sees no destructive buttons on a container's page, and no raw inspect document", async ({ page }) => {
+  await signIn(page, VIEWER);
+  await openHydrated(page, `/containers/${CONTAINER}`);
+  await expect(page.getByRole("tab", { name: "Overview" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.locator('[data-fact="state"] dd')).toHaveText("running");
+  for (const action of ["Start", "Stop", "Restart", "Remove"]) {
+    await expect(page.getByRole("button", { name: `${action} ${CONTAINER}`, exact: true })).toHaveCount(0);
+  }
+  await page.getByRole("tab", { name: "Inspect" }).click();
+  await expect(page.getByRole("tabpanel")).toContainText("for admins only");
+  await expect(page.locator("#inspect-json")).toHaveCount(0);
+  await page.getByRole("tab", { name: "Terminal" }).click();
+  await expect(page.getByRole("tabpanel")).toContainText("may not open a terminal");
+  // Reads stay open to a viewer: the log of the container.
+  await page.getByRole("tab", { name: "Logs" }).click();
+  await expect(page.locator("#log-view")).toBeVisible();
+});
+
 test("a console page without a session leads to the sign-in page, and a wrong password says so", async ({ page }) => {
   await page.goto("/");
   await expect(page).toHaveURL(`${AUTH_URL}/login`);
@@ -59,6 +82,7 @@ test("a console page without a session leads to the sign-in page, and a wrong pa
 test("a viewer sees no actions, and the server refuses them anyway", async ({ page }) => {
   await signIn(page, VIEWER);
   await expect(page.locator(".user-menu .who")).toContainText("viewer");
+  await openHydrated(page, "/containers");
   const row = page.locator(`#containers-table tr[data-name="${CONTAINER}"]`);
   await expect(row).toHaveCount(1);
   await expect(row.getByRole("button")).toHaveCount(0);
@@ -87,6 +111,7 @@ test("an admin stops a container, issues a token shown once, revokes it, manages
   request,
 }) => {
   await signIn(page, ADMIN);
+  await openHydrated(page, "/containers");
   const row = page.locator(`#containers-table tr[data-name="${CONTAINER}"]`);
   await row.getByRole("button", { name: `Stop ${CONTAINER}` }).click();
   await expect(row.locator("td.state")).toHaveText(/exited/, { timeout: 15_000 });

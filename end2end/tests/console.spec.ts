@@ -76,14 +76,16 @@ test("every page is server-rendered with its table and the nav bar", async ({ re
 test("the nav bar moves between pages and marks the current one", async ({ page }) => {
   const pageErrors = await open(page, "/");
   const nav = page.locator("nav.nav");
-  await expect(nav.locator('a[aria-current="page"]')).toHaveText("Containers");
+  await expect(nav.locator('a[aria-current="page"]')).toHaveText("Dashboard");
 
   const stops: [string, string, string][] = [
     ["Images", "/images", "#images-table"],
     ["Volumes", "/volumes", "#volumes-table"],
     ["Networks", "/networks", "#networks-table"],
     ["System", "/system", "#system-overview"],
-    ["Containers", "/", "#containers-table"],
+    ["Events", "/events", "#events-table"],
+    ["Containers", "/containers", "#containers-table"],
+    ["Dashboard", "/", "#dashboard"],
   ];
   for (const [label, path, content] of stops) {
     await nav.getByRole("link", { name: label, exact: true }).click();
@@ -177,4 +179,34 @@ test("the system page shows the daemon version the API reports", async ({ page, 
     await expect(overview.locator(`[data-card="${card}"] .card-value`)).not.toBeEmpty();
   }
   expect(pageErrors, "uncaught errors in the page").toEqual([]);
+});
+
+test("each list's search box, labelled Search and focused by '/', narrows the list as one types", async ({ page, request }) => {
+  const volume = `${VOLUME}-find`;
+  const network = `${NETWORK}-find`;
+  expect((await request.post("/api/volumes", { data: { name: volume } })).status()).toBe(201);
+  expect((await request.post("/api/networks", { data: { name: network } })).status()).toBe(201);
+  try {
+    for (const [path, table, name] of [
+      ["/volumes", "#volumes-table", volume],
+      ["/networks", "#networks-table", network],
+    ]) {
+      await open(page, path);
+      const rows = page.locator(`${table} tbody tr[data-name]`);
+      await expect(page.locator(`${table} tr[data-name="${name}"]`)).toHaveCount(1);
+      await page.locator("h1").click();
+      await page.keyboard.press("/");
+      await expect(page.getByLabel("Search", { exact: true })).toBeFocused();
+      await page.keyboard.type(name);
+      await expect(rows).toHaveCount(1);
+      await page.getByLabel("Search", { exact: true }).fill(`${name}-nothing-like-it`);
+      await expect(rows).toHaveCount(0);
+    }
+    await open(page, "/images");
+    await page.getByLabel("Search", { exact: true }).fill(IMAGE.split(":")[0]);
+    await expect(page.locator("#images-table tbody tr[data-id]").first()).toContainText(IMAGE.split(":")[0]);
+  } finally {
+    await request.delete(`/api/volumes/${volume}/remove`);
+    await request.delete(`/api/networks/${network}/remove`);
+  }
 });

@@ -34,9 +34,9 @@ test.afterAll(async ({ request }) => {
   await request.delete(`/api/containers/${NAME}/remove?force=true`);
 });
 
-test("the home page is server-rendered with the containers table", async ({ request }) => {
+test("the containers page is server-rendered with the containers table", async ({ request }) => {
   // A plain HTTP GET: no JavaScript, no wasm. The table must already be in the HTML.
-  const res = await request.get("/");
+  const res = await request.get("/containers");
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toContain("text/html");
   const html = await res.text();
@@ -48,7 +48,7 @@ test("stop and start from the table update the row without a page reload", async
   const pageErrors: string[] = [];
   page.on("pageerror", (err) => pageErrors.push(err.message));
 
-  await page.goto("/");
+  await page.goto("/containers");
   // Server-rendered buttons are clickable before the wasm is loaded: wait for hydration first.
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
 
@@ -74,4 +74,39 @@ test("stop and start from the table update the row without a page reload", async
   expect(await containerStatus(request)).toBe("running");
 
   expect(pageErrors, "uncaught errors in the page").toEqual([]);
+});
+
+test("the search box narrows the list, and the state filter of the dashboard's links keeps running ones", async ({ page }) => {
+  await page.goto("/containers?state=running");
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+  const rows = page.locator("#containers-table tbody tr[data-name]");
+  await expect(page.locator(`#containers-table tr[data-name="${NAME}"]`)).toHaveCount(1);
+  const states = await rows.locator("td.state").allTextContents();
+  expect(states.every((state) => state.trim() === "running")).toBe(true);
+
+  await page.getByLabel("Search", { exact: true }).fill(NAME);
+  await expect(rows).toHaveCount(1);
+  await page.getByLabel("Search", { exact: true }).fill(`${NAME}-no-such-container`);
+  await expect(rows).toHaveCount(0);
+});
+
+test("removing a running container from the list asks in a dialog that says so, then removes it by force", async ({
+  page,
+  request,
+}) => {
+  await page.goto("/containers");
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+  const row = page.locator(`#containers-table tr[data-name="${NAME}"]`);
+  await expect(row.locator("td.state")).toHaveText(/\brunning\b/);
+
+  await page.getByRole("button", { name: `Remove ${NAME}`, exact: true }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(NAME);
+  await expect(dialog).toContainText("running");
+  await expect(dialog).toContainText("by force");
+  await dialog.getByRole("button", { name: "Remove" }).click();
+  await expect(dialog).toHaveCount(0);
+  await expect(row).toHaveCount(0, { timeout: 20_000 });
+  const gone = await request.get(`/api/containers/${NAME}`);
+  expect(gone.status()).toBe(404);
 });

@@ -31,7 +31,7 @@ test("a container created and removed with the docker CLI appears and disappears
     if (req.url().includes("/rpc/containers/list")) listCalls.push(req.url());
   });
 
-  await page.goto("/");
+  await page.goto("/containers");
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
   await page.evaluate(() => {
     (window as unknown as { __marker?: number }).__marker = 1;
@@ -56,4 +56,37 @@ test("a container created and removed with the docker CLI appears and disappears
   const marker = await page.evaluate(() => (window as unknown as { __marker?: number }).__marker);
   expect(marker, "the page was reloaded").toBe(1);
   expect(pageErrors).toEqual([]);
+});
+
+test("a volume and a network made and removed with the docker CLI show on their pages without a reload", async ({ page }) => {
+  const volume = `${NAME}-vol`;
+  const network = `${NAME}-net`;
+  try {
+    for (const [path, table, name, make, remove] of [
+      ["/volumes", "#volumes-table", volume, ["volume", "create", volume], ["volume", "rm", volume]],
+      ["/networks", "#networks-table", network, ["network", "create", network], ["network", "rm", network]],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+      await page.evaluate(() => {
+        (window as unknown as { __marker?: number }).__marker = 1;
+      });
+      const row = page.locator(`${table} tr[data-name="${name}"]`);
+      await expect(row).toHaveCount(0);
+      docker(...make);
+      await expect(row).toHaveCount(1, { timeout: 5_000 });
+      docker(...remove);
+      await expect(row).toHaveCount(0, { timeout: 5_000 });
+      const marker = await page.evaluate(() => (window as unknown as { __marker?: number }).__marker);
+      expect(marker, `${path} was reloaded`).toBe(1);
+    }
+  } finally {
+    for (const args of [["volume", "rm", volume], ["network", "rm", network]]) {
+      try {
+        docker(...args);
+      } catch {
+        // removed by the test
+      }
+    }
+  }
 });

@@ -6,6 +6,8 @@ use leptos::prelude::*;
 use serde_json::Value;
 
 use crate::error::AppError;
+use crate::model::events::DockerEvent;
+use crate::model::system::Dashboard;
 
 /// `docker version`, as `GET /api/system/version` reports it.
 #[server(prefix = "/rpc", endpoint = "system/version", client = crate::api::client::CsrfClient)]
@@ -17,4 +19,38 @@ pub async fn system_version() -> Result<Value, AppError> {
 #[server(prefix = "/rpc", endpoint = "system/statistics", client = crate::api::client::CsrfClient)]
 pub async fn system_statistics() -> Result<Value, AppError> {
     super::with_docker(|docker| async move { docker.statistics().await }).await
+}
+
+/// How many recent events the dashboard shows.
+pub const DASHBOARD_EVENTS: usize = 15;
+
+/// The dashboard's data in one call: version, host facts, counts, disk usage and the last events of the hour.
+#[server(prefix = "/rpc", endpoint = "system/dashboard", client = crate::api::client::CsrfClient)]
+pub async fn load_dashboard() -> Result<Dashboard, AppError> {
+    super::with_docker(|docker| async move { docker.dashboard(DASHBOARD_EVENTS).await }).await
+}
+
+/// The last `limit` (at most 500) Docker events of the past hour, newest first, narrowed like
+/// `GET /api/events`: `kind` (an object type, or empty for all) and `action` (an action, or empty for all).
+#[server(prefix = "/rpc", endpoint = "events/recent", client = crate::api::client::CsrfClient)]
+pub async fn recent_events(
+    kind: String,
+    action: String,
+    limit: usize,
+) -> Result<Vec<DockerEvent>, AppError> {
+    let words = |text: &str| -> Vec<String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|word| !word.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let filter = crate::docker::events::EventFilter {
+        types: words(&kind),
+        actions: words(&action),
+        ..Default::default()
+    };
+    let limit = limit.min(500);
+    super::with_docker(|docker| async move { docker.recent_events(filter, 3600, limit).await })
+        .await
 }

@@ -124,6 +124,17 @@ impl DockerService {
         filter: &EventFilter,
     ) -> Result<impl Stream<Item = Result<DockerEvent, AppError>> + Send + 'static, AppError> {
         filter.validate()?;
+        let until = filter.until.map(|u| u.to_string());
+        self.open_events(filter, until).await
+    }
+
+    /// The events stream of `filter`, ending at `until` (the daemon's format: Unix seconds, with an optional
+    /// fraction) instead of the filter's whole second.
+    async fn open_events(
+        &self,
+        filter: &EventFilter,
+        until: Option<String>,
+    ) -> Result<impl Stream<Item = Result<DockerEvent, AppError>> + Send + 'static, AppError> {
         let client = self.client().await?;
         // A version check first, so that an unreachable daemon is a 503 before the stream starts.
         if let Err(err) = client.ping().await {
@@ -131,7 +142,7 @@ impl DockerService {
         }
         let options = EventsOptions {
             since: filter.since.map(|s| s.to_string()),
-            until: filter.until.map(|u| u.to_string()),
+            until,
             filters: Some(filter.daemon_filters()),
         };
         let service = self.clone();
@@ -150,6 +161,51 @@ impl DockerService {
             self.stream_counter(),
             StreamKind::Events,
         ))
+    }
+
+    /// The last `limit` events matching `filter` of the past `within_seconds` seconds, newest first: a
+    /// replay that ends at "now" (like `docker events --since 1h --until now`), read within 10 s.
+    pub async fn recent_events(
+        &self,
+        filter: EventFilter,
+        within_seconds: i64,
+        limit: usize,
+    ) -> Result<Vec<DockerEvent>, AppError> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap_or_default();
+        let seconds = now.as_secs() as i64;
+        let filter = EventFilter {
+            since: Some(seconds - within_seconds.max(0)),
+            until: Some(seconds),
+            ..filter
+        };
+        filter.validate()?;
+        // Up to this very moment: a whole-second `until` would leave out the events of the current second.
+        let until = format!("{seconds}.{:09}", now.subsec_nanos());
+        let stream = self.open_events(&filter, Some(until)).await?;
+        let mut latest = std::collections::VecDeque::with_capacity(limit);
+        let collect = async {
+            futures_util::pin_mut!(stream);
+            while let Some(event) = stream.next().await {
+                if latest.len() == limit {
+                    latest.pop_front();
+                }
+                if limit > 0 {
+                    latest.push_back(event?);
+                }
+            }
+            Ok::<_, AppError>(())
+        };
+        match tokio::time::timeout(std::time::Duration::from_secs(10), collect).await {
+            Ok(outcome) => outcome?,
+            Err(_) => {
+                return Err(AppError::ServiceUnavailable(
+                    "Docker did not replay its recent events within 10 s".into(),
+                ));
+            }
+        }
+        Ok(latest.into_iter().rev().collect())
     }
 }
 

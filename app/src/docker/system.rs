@@ -3,9 +3,11 @@
 use bollard::query_parameters::{ListNetworksOptions, ListVolumesOptions};
 use serde_json::{Value, json};
 
+use super::events::EventFilter;
 use super::{DockerService, now_rfc3339};
 use crate::error::AppError;
 use crate::model::human_size;
+use crate::model::system::Dashboard;
 
 const SUBJECT: &str = "Docker daemon";
 
@@ -304,6 +306,23 @@ impl DockerService {
             "disk": disk_usage_view(&disk),
             "timestamp": now_rfc3339(),
         }))
+    }
+
+    /// The dashboard's data in one call: version, info, statistics and the last `event_limit` events of the
+    /// past hour, asked of the daemon concurrently.
+    pub async fn dashboard(&self, event_limit: usize) -> Result<Dashboard, AppError> {
+        let (version, info, statistics, recent_events) = tokio::try_join!(
+            self.version(),
+            self.info(),
+            self.statistics(),
+            self.recent_events(EventFilter::default(), 3600, event_limit),
+        )?;
+        Ok(Dashboard {
+            version,
+            info,
+            statistics,
+            recent_events,
+        })
     }
 
     /// `/health`: whether the daemon answers, and its version when it does.

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 /// One line of a container's log, as a log stream sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct LogLine {
     /// `stdout` or `stderr` (`stdout` for a TTY container, whose streams are one).

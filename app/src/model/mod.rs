@@ -6,6 +6,7 @@ pub mod events;
 pub mod images;
 pub mod live;
 pub mod networks;
+pub mod system;
 pub mod volumes;
 
 use serde::{Deserialize, Serialize};

@@ -3,10 +3,11 @@
 
 use leptos::prelude::*;
 
+use super::container_details::overview::remove_question;
 use super::live::{CONTAINER_LIST_EVENTS, use_docker_events};
 use super::session::{allows, caller_role};
-use super::{DataTable, ErrorBanner};
-use crate::api::containers::{StartContainer, StopContainer, list_containers};
+use super::{ConfirmDialog, DataTable, ErrorBanner, SearchBox, text_matches};
+use crate::api::containers::{RemoveContainer, StartContainer, StopContainer, list_containers};
 use crate::model::auth::Role;
 use crate::model::containers::{ContainerSummary, PortMap};
 
@@ -31,12 +32,31 @@ pub fn format_ports(ports: &PortMap) -> String {
     parts.join(", ")
 }
 
-/// The containers page.
+/// The states `?state=` narrows the list to: `running`, `paused`, or `stopped` (neither of those).
+pub fn matches_state(filter: &str, status: &str) -> bool {
+    match filter {
+        "running" | "paused" => status == filter,
+        "stopped" => status != "running" && status != "paused",
+        _ => true,
+    }
+}
+
+/// Whether a container's name or image contains `search` (ignoring case).
+pub fn matches_search(container: &ContainerSummary, search: &str) -> bool {
+    text_matches(search, &[&container.name, &container.image])
+}
+
+/// The containers page (`?state=running|paused|stopped` narrows it, as the dashboard's counts link).
 #[component]
 pub fn ContainersPage() -> impl IntoView {
+    let query = leptos_router::hooks::use_query_map();
+    let state_filter = Memo::new(move |_| query.read().get("state").unwrap_or_default());
+    let search = RwSignal::new(String::new());
     let show_all = RwSignal::new(true);
     let start = ServerAction::<StartContainer>::new();
     let stop = ServerAction::<StopContainer>::new();
+    let remove = ServerAction::<RemoveContainer>::new();
+    let removing = RwSignal::new(None::<(String, bool)>);
     let refresh = RwSignal::new(0_u32);
     let container_event = use_docker_events(CONTAINER_LIST_EVENTS);
     let containers = Resource::new(
@@ -45,20 +65,25 @@ pub fn ContainersPage() -> impl IntoView {
                 show_all.get(),
                 start.version().get(),
                 stop.version().get(),
+                remove.version().get(),
                 refresh.get(),
                 container_event.get().map(|event| event.time_nano),
             )
         },
         |(all, ..)| list_containers(all),
     );
-    let action_error = move || {
-        let failed = [
-            start.value().get().and_then(Result::err),
-            stop.value().get().and_then(Result::err),
-        ];
-        failed.into_iter().flatten().next()
+    // Only the outcome of the action asked for last shows: an old failure clears when the next one succeeds.
+    let last = RwSignal::new(None::<u8>);
+    let action_error = move || match last.get()? {
+        0 => start.value().get()?.err(),
+        1 => stop.value().get()?.err(),
+        _ => remove.value().get()?.err(),
     };
-    let busy = move || start.pending().get() || stop.pending().get();
+    let busy = move || start.pending().get() || stop.pending().get() || remove.pending().get();
+    let on_remove = Callback::new(move |(id, force): (String, bool)| {
+        last.set(Some(2));
+        remove.dispatch(RemoveContainer { id, force });
+    });
 
     view! {
         <section class="page">
@@ -76,18 +101,44 @@ pub fn ContainersPage() -> impl IntoView {
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
                     "Refresh"
                 </button>
+                <SearchBox id="containers-search" search placeholder="name or image"/>
                 <span class="busy" class:visible=busy>"Working…"</span>
             </div>
+            {move || {
+                let state = state_filter.get();
+                (!state.is_empty()).then(|| view! {
+                    <p class="filter-note">
+                        {format!("Showing {state} containers only. ")}
+                        <a href="/containers">"Show all"</a>
+                    </p>
+                })
+            }}
             {move || action_error().map(|error| view! { <ErrorBanner error/> })}
             <Transition fallback=|| view! { <p class="loading">"Loading containers…"</p> }>
                 {move || Suspend::new(async move {
-                    let may_operate = allows(caller_role().await, Role::Operator);
+                    let role = caller_role().await;
+                    let may_operate = allows(role, Role::Operator);
+                    let may_remove = allows(role, Role::Admin);
                     match containers.await {
-                        Ok(list) => view! { <ContainersTable list start stop may_operate/> }.into_any(),
+                        Ok(list) => {
+                            let (state, term) = (state_filter.get(), search.get());
+                            let list = list
+                                .into_iter()
+                                .filter(|c| matches_state(&state, &c.status) && matches_search(c, &term))
+                                .collect();
+                            view! { <ContainersTable list start stop removing last may_operate may_remove/> }.into_any()
+                        }
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
                 })}
             </Transition>
+            <ConfirmDialog
+                target=removing
+                title="Remove container"
+                describe=|(name, running): &(String, bool)| remove_question(name, *running)
+                confirm="Remove"
+                on_confirm=on_remove
+            />
         </section>
     }
 }
@@ -97,7 +148,10 @@ fn ContainersTable(
     list: Vec<ContainerSummary>,
     start: ServerAction<StartContainer>,
     stop: ServerAction<StopContainer>,
+    removing: RwSignal<Option<(String, bool)>>,
+    last: RwSignal<Option<u8>>,
     may_operate: bool,
+    may_remove: bool,
 ) -> impl IntoView {
     let rows = list
         .into_iter()
@@ -106,9 +160,12 @@ fn ContainersTable(
             let ports = format_ports(&container.ports);
             let for_start = container.name.clone();
             let for_stop = container.name.clone();
+            let for_remove = container.name.clone();
             view! {
                 <tr data-name=container.name.clone() data-id=container.id.clone()>
-                    <td class="name" title=container.id.clone()>{container.name.clone()}</td>
+                    <td class="name" title=container.id.clone()>
+                        <a href=format!("/containers/{}", container.name)>{container.name.clone()}</a>
+                    </td>
                     <td class="image">{container.image}</td>
                     <td class="state">
                         <span class=format!("pill pill-{}", container.status)>{container.status.clone()}</span>
@@ -122,7 +179,10 @@ fn ContainersTable(
                                 class="start"
                                 aria-label=format!("Start {for_start}")
                                 disabled=running
-                                on:click=move |_| { start.dispatch(StartContainer { id: for_start.clone() }); }
+                                on:click=move |_| {
+                                    last.set(Some(0));
+                                    start.dispatch(StartContainer { id: for_start.clone() });
+                                }
                             >
                                 "Start"
                             </button>
@@ -130,9 +190,21 @@ fn ContainersTable(
                                 class="stop"
                                 aria-label=format!("Stop {for_stop}")
                                 disabled=!running
-                                on:click=move |_| { stop.dispatch(StopContainer { id: for_stop.clone() }); }
+                                on:click=move |_| {
+                                    last.set(Some(1));
+                                    stop.dispatch(StopContainer { id: for_stop.clone() });
+                                }
                             >
                                 "Stop"
+                            </button>
+                        })}
+                        {may_remove.then(|| view! {
+                            <button
+                                class="remove danger"
+                                aria-label=format!("Remove {for_remove}")
+                                on:click=move |_| removing.set(Some((for_remove.clone(), running)))
+                            >
+                                "Remove"
                             </button>
                         })}
                     </td>
@@ -146,7 +218,17 @@ fn ContainersTable(
 
 #[cfg(test)]
 mod tests {
-    use super::format_ports;
+    use super::{format_ports, matches_state};
+
+    #[test]
+    fn the_state_filter_groups_everything_not_running_or_paused_as_stopped() {
+        assert!(matches_state("running", "running"));
+        assert!(!matches_state("running", "exited"));
+        assert!(matches_state("stopped", "exited"));
+        assert!(matches_state("stopped", "created"));
+        assert!(!matches_state("stopped", "paused"));
+        assert!(matches_state("", "dead"));
+    }
     use crate::model::containers::{PortBinding, PortMap};
 
     #[test]

@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
+use super::live::{IMAGE_LIST_EVENTS, use_docker_events};
 use super::session::{IfAllowed, allows, caller_role};
-use super::{DataTable, ErrorBanner};
+use super::{DataTable, ErrorBanner, SearchBox, text_matches};
 use crate::api::images::{PruneImages, RemoveImage, list_images};
 use crate::model::auth::Role;
 use crate::model::images::ImageSummary;
@@ -14,8 +15,17 @@ pub fn ImagesPage() -> impl IntoView {
     let remove = ServerAction::<RemoveImage>::new();
     let prune = ServerAction::<PruneImages>::new();
     let refresh = RwSignal::new(0_u32);
+    let search = RwSignal::new(String::new());
+    let changed = use_docker_events(IMAGE_LIST_EVENTS);
     let images = Resource::new(
-        move || (remove.version().get(), prune.version().get(), refresh.get()),
+        move || {
+            (
+                remove.version().get(),
+                prune.version().get(),
+                refresh.get(),
+                changed.get().map(|event| event.time_nano),
+            )
+        },
         |_| list_images(),
     );
     let action_error = move || {
@@ -44,6 +54,7 @@ pub fn ImagesPage() -> impl IntoView {
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
                     "Refresh"
                 </button>
+                <SearchBox id="images-search" search placeholder="tag or id"/>
                 <span class="busy" class:visible=busy>"Working…"</span>
             </div>
             {move || {
@@ -61,7 +72,17 @@ pub fn ImagesPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let may_remove = allows(caller_role().await, Role::Admin);
                     match images.await {
-                        Ok(list) => view! { <ImagesTable list remove may_remove/> }.into_any(),
+                        Ok(list) => {
+                            let term = search.get();
+                            let list = list
+                                .into_iter()
+                                .filter(|image| {
+                                    let tags = image.tags.join(" ");
+                                    text_matches(&term, &[&image.id, &tags])
+                                })
+                                .collect();
+                            view! { <ImagesTable list remove may_remove/> }.into_any()
+                        }
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
                 })}

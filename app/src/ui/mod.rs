@@ -1,7 +1,10 @@
 //! The console's components, one module per resource.
 
 pub mod access;
+pub mod container_details;
 pub mod containers;
+pub mod dashboard;
+pub mod events;
 pub mod images;
 pub mod live;
 pub mod networks;
@@ -25,11 +28,13 @@ pub fn mark_hydrated() {
 }
 
 /// The console's pages, as `(path, label)`, in the order of the nav bar.
-pub const PAGES: [(&str, &str); 5] = [
-    ("/", "Containers"),
+pub const PAGES: [(&str, &str); 7] = [
+    ("/", "Dashboard"),
+    ("/containers", "Containers"),
     ("/images", "Images"),
     ("/volumes", "Volumes"),
     ("/networks", "Networks"),
+    ("/events", "Events"),
     ("/system", "System"),
 ];
 
@@ -158,13 +163,89 @@ where
     }
 }
 
+/// Whether any of `fields` contains `search` (ignoring case and surrounding blanks); an empty search matches.
+pub fn text_matches(search: &str, fields: &[&str]) -> bool {
+    let search = search.trim().to_lowercase();
+    search.is_empty()
+        || fields
+            .iter()
+            .any(|field| field.to_lowercase().contains(&search))
+}
+
+/// A list's search box, labelled "Search" (typing narrows the list at once; `/` anywhere focuses it).
+#[component]
+pub fn SearchBox(
+    /// The input's `id`.
+    id: &'static str,
+    /// What the user typed.
+    search: RwSignal<String>,
+    /// The hint inside the empty box.
+    placeholder: &'static str,
+) -> impl IntoView {
+    view! {
+        <label for=id class="search-label">"Search"</label>
+        <input
+            id=id
+            type="search"
+            placeholder=placeholder
+            prop:value=move || search.get()
+            on:input=move |ev| search.set(event_target_value(&ev))
+        />
+    }
+}
+
+/// `/` focuses the page's first search box, unless the user is typing in a field already.
+pub fn focus_search_on_slash() {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let handle = window_event_listener(leptos::ev::keydown, |ev| {
+            if ev.key() != "/" || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+                return;
+            }
+            let typing = ev
+                .target()
+                .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
+                .is_some_and(|element| {
+                    matches!(element.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        || element.closest(".terminal-box").ok().flatten().is_some()
+                });
+            if typing {
+                return;
+            }
+            if let Some(search) = document()
+                .query_selector("input[type=search]")
+                .ok()
+                .flatten()
+                .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                ev.prevent_default();
+                let _ = search.focus();
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+}
+
 /// The page for unknown console paths.
 #[component]
 pub fn NotFound() -> impl IntoView {
     view! {
         <section class="page">
             <h1>"Page not found"</h1>
-            <p><a href="/">"Back to containers"</a></p>
+            <p><a href="/">"Back to the dashboard"</a></p>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::text_matches;
+
+    #[test]
+    fn a_search_matches_any_field_ignoring_case() {
+        assert!(text_matches("", &["web"]));
+        assert!(text_matches(" WEB ", &["nginx", "my-web-1"]));
+        assert!(!text_matches("db", &["nginx", "web"]));
     }
 }

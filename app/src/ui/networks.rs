@@ -2,8 +2,9 @@
 
 use leptos::prelude::*;
 
+use super::live::{NETWORK_LIST_EVENTS, use_docker_events};
 use super::session::{allows, caller_role};
-use super::{DataTable, ErrorBanner};
+use super::{DataTable, ErrorBanner, SearchBox, text_matches};
 use crate::api::networks::{RemoveNetwork, list_networks};
 use crate::model::auth::Role;
 use crate::model::networks::NetworkSummary;
@@ -13,8 +14,16 @@ use crate::model::networks::NetworkSummary;
 pub fn NetworksPage() -> impl IntoView {
     let remove = ServerAction::<RemoveNetwork>::new();
     let refresh = RwSignal::new(0_u32);
+    let search = RwSignal::new(String::new());
+    let changed = use_docker_events(NETWORK_LIST_EVENTS);
     let networks = Resource::new(
-        move || (remove.version().get(), refresh.get()),
+        move || {
+            (
+                remove.version().get(),
+                refresh.get(),
+                changed.get().map(|event| event.time_nano),
+            )
+        },
         |_| list_networks(),
     );
     let action_error = move || remove.value().get().and_then(Result::err);
@@ -27,6 +36,7 @@ pub fn NetworksPage() -> impl IntoView {
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
                     "Refresh"
                 </button>
+                <SearchBox id="networks-search" search placeholder="name, id or driver"/>
                 <span class="busy" class:visible=busy>"Working…"</span>
             </div>
             {move || action_error().map(|error| view! { <ErrorBanner error/> })}
@@ -34,7 +44,14 @@ pub fn NetworksPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let may_remove = allows(caller_role().await, Role::Admin);
                     match networks.await {
-                        Ok(list) => view! { <NetworksTable list remove may_remove/> }.into_any(),
+                        Ok(list) => {
+                            let term = search.get();
+                            let list = list
+                                .into_iter()
+                                .filter(|network| text_matches(&term, &[&network.name, &network.id, &network.driver]))
+                                .collect();
+                            view! { <NetworksTable list remove may_remove/> }.into_any()
+                        }
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
                 })}

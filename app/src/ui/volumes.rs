@@ -3,8 +3,9 @@
 use leptos::html::Input;
 use leptos::prelude::*;
 
+use super::live::{VOLUME_LIST_EVENTS, use_docker_events};
 use super::session::{IfAllowed, allows, caller_role};
-use super::{DataTable, ErrorBanner};
+use super::{DataTable, ErrorBanner, SearchBox, text_matches};
 use crate::api::volumes::{CreateVolume, RemoveVolume, list_volumes};
 use crate::model::auth::Role;
 use crate::model::volumes::VolumeSummary;
@@ -15,12 +16,15 @@ pub fn VolumesPage() -> impl IntoView {
     let create = ServerAction::<CreateVolume>::new();
     let remove = ServerAction::<RemoveVolume>::new();
     let refresh = RwSignal::new(0_u32);
+    let search = RwSignal::new(String::new());
+    let changed = use_docker_events(VOLUME_LIST_EVENTS);
     let volumes = Resource::new(
         move || {
             (
                 create.version().get(),
                 remove.version().get(),
                 refresh.get(),
+                changed.get().map(|event| event.time_nano),
             )
         },
         |_| list_volumes(),
@@ -63,6 +67,7 @@ pub fn VolumesPage() -> impl IntoView {
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>
                     "Refresh"
                 </button>
+                <SearchBox id="volumes-search" search placeholder="name or driver"/>
                 <span class="busy" class:visible=busy>"Working…"</span>
             </div>
             {move || action_error().map(|error| view! { <ErrorBanner error/> })}
@@ -70,7 +75,14 @@ pub fn VolumesPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let may_remove = allows(caller_role().await, Role::Admin);
                     match volumes.await {
-                        Ok(list) => view! { <VolumesTable list remove may_remove/> }.into_any(),
+                        Ok(list) => {
+                            let term = search.get();
+                            let list = list
+                                .into_iter()
+                                .filter(|volume| text_matches(&term, &[&volume.name, &volume.driver]))
+                                .collect();
+                            view! { <VolumesTable list remove may_remove/> }.into_any()
+                        }
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
                 })}

@@ -92,6 +92,30 @@ pub const RPC_ACCESS: &[(&str, Access)] = &[
         "containers/stop",
         Access::operator("stop", "stop containers"),
     ),
+    (
+        "containers/restart",
+        Access::operator("restart", "restart containers"),
+    ),
+    (
+        "containers/remove",
+        Access::admin("remove", "remove containers"),
+    ),
+    (
+        "containers/details",
+        Access::viewer("details", "read container details"),
+    ),
+    (
+        "containers/top",
+        Access::viewer("top", "list container processes"),
+    ),
+    (
+        "containers/inspect",
+        Access::admin("inspect", "read raw container inspect documents"),
+    ),
+    (
+        "events/recent",
+        Access::viewer("events", "watch Docker events"),
+    ),
     ("images/list", Access::viewer("list", "list images")),
     ("images/remove", Access::admin("remove", "remove images")),
     ("images/prune", Access::admin("prune", "prune images")),
@@ -107,6 +131,10 @@ pub const RPC_ACCESS: &[(&str, Access)] = &[
     (
         "system/statistics",
         Access::viewer("details", "read system statistics"),
+    ),
+    (
+        "system/dashboard",
+        Access::viewer("details", "read the dashboard"),
     ),
     ("volumes/list", Access::viewer("list", "list volumes")),
     ("volumes/create", Access::admin("create", "create volumes")),

@@ -73,3 +73,116 @@ async fn server_functions_answer_503_and_pages_200_while_the_daemon_is_unreachab
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[tokio::test]
+async fn the_dashboard_function_brings_counts_host_facts_and_an_event_of_a_moment_ago() {
+    let app = TestApp::spawn().await;
+    let name = unique("rpc-dashboard");
+    let _container = app
+        .create_container(serde_json::json!({"image": test_image(), "name": name}))
+        .await;
+    let reply = call(&app, "system/dashboard", "").await;
+    assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
+    let dashboard = &reply.body;
+    assert!(dashboard["version"]["version"].is_string(), "{dashboard}");
+    assert!(
+        dashboard["info"]["ncpu"].as_i64().unwrap_or(0) >= 1,
+        "{dashboard}"
+    );
+    assert!(
+        dashboard["info"]["kernel_version"].is_string(),
+        "{dashboard}"
+    );
+    let total = dashboard["statistics"]["containers"]["total"].as_i64();
+    assert!(total.unwrap_or(0) >= 1, "{dashboard}");
+    assert!(dashboard["statistics"]["disk"]["total_reclaimable"].is_string());
+    let events = dashboard["recent_events"].as_array().expect("events");
+    assert!(
+        events
+            .iter()
+            .any(|event| event["name"] == name.as_str() && event["action"] == "create"),
+        "the create of a moment ago is among the recent events: {events:?}"
+    );
+    let times: Vec<i64> = events
+        .iter()
+        .filter_map(|event| event["time_nano"].as_i64())
+        .collect();
+    assert!(
+        times.windows(2).all(|pair| pair[0] >= pair[1]),
+        "newest first"
+    );
+}
+
+#[tokio::test]
+async fn the_recent_events_function_narrows_by_type_and_action() {
+    let app = TestApp::spawn().await;
+    let volume = unique("rpc-events-vol");
+    let _volume = Cleanup::volume(&volume);
+    app.post("/api/volumes", serde_json::json!({"name": volume}))
+        .await
+        .expect(201);
+    let reply = call(&app, "events/recent", "kind=volume&action=create&limit=500").await;
+    assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
+    let events = reply.body.as_array().expect("a list");
+    assert!(events.iter().any(|event| event["name"] == volume.as_str()));
+    assert!(
+        events
+            .iter()
+            .all(|event| event["type"] == "volume" && event["action"] == "create"),
+        "{events:?}"
+    );
+    let refused = call(&app, "events/recent", "kind=swarm&action=&limit=5").await;
+    assert_eq!(refused.status.as_u16(), 400, "{}", refused.body);
+}
+
+#[tokio::test]
+async fn the_container_page_functions_read_details_raw_inspect_and_processes() {
+    let app = TestApp::spawn().await;
+    let name = unique("rpc-details");
+    let _container = app
+        .create_container(serde_json::json!({
+            "image": test_image(), "name": name, "command": ["sleep", "300"], "labels": {"berth.rpc": "1"}
+        }))
+        .await;
+    let details = call(&app, "containers/details", &format!("id={name}")).await;
+    assert_eq!(details.status.as_u16(), 200, "{}", details.body);
+    assert_eq!(details.body["name"], name.as_str());
+    assert_eq!(details.body["labels"]["berth.rpc"], "1");
+
+    let inspect = call(&app, "containers/inspect", &format!("id={name}")).await;
+    assert_eq!(inspect.status.as_u16(), 200, "{}", inspect.body);
+    let text = inspect.body.as_str().expect("pretty JSON text");
+    assert!(text.contains('\n'), "pretty-printed");
+    let document: serde_json::Value = serde_json::from_str(text).expect("JSON");
+    assert_eq!(document["Name"], format!("/{name}"));
+
+    let stopped = call(&app, "containers/top", &format!("id={name}")).await;
+    assert_eq!(stopped.status.as_u16(), 409, "{}", stopped.body);
+    app.post_empty(&format!("/api/containers/{name}/start"))
+        .await
+        .expect(200);
+    let top = call(&app, "containers/top", &format!("id={name}")).await;
+    assert_eq!(top.status.as_u16(), 200, "{}", top.body);
+    assert!(
+        top.body["processes"].to_string().contains("sleep"),
+        "{}",
+        top.body
+    );
+}
+
+#[tokio::test]
+async fn restart_and_forced_remove_work_from_the_console_functions() {
+    let app = TestApp::spawn().await;
+    let name = unique("rpc-remove");
+    let _container = app.running_container(&name).await;
+    let restarted = call(&app, "containers/restart", &format!("id={name}")).await;
+    assert_eq!(restarted.status.as_u16(), 200, "{}", restarted.body);
+    assert_eq!(restarted.body["status"], "restarted");
+    let refused = call(&app, "containers/remove", &format!("id={name}&force=false")).await;
+    assert_eq!(refused.status.as_u16(), 409, "{}", refused.body);
+    let removed = call(&app, "containers/remove", &format!("id={name}&force=true")).await;
+    assert_eq!(removed.status.as_u16(), 200, "{}", removed.body);
+    app.get(&format!("/api/containers/{name}"))
+        .await
+        .expect_error(404);
+}

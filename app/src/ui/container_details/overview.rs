@@ -1,0 +1,354 @@
+//! The Overview tab: what the container is and how it runs, with Start, Stop, Restart and Remove.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+use crate::api::containers::{RemoveContainer, RestartContainer, StartContainer, StopContainer};
+use crate::model::auth::Role;
+use crate::model::containers::ContainerDetails;
+use crate::ui::containers::format_ports;
+use crate::ui::session::allows;
+use crate::ui::{ConfirmDialog, ErrorBanner};
+
+/// Docker's "never happened" time, shown as a dash.
+const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+/// A time for people: `2026-11-29 01:02:03`, or a dash for Docker's zero time.
+pub fn readable_time(time: &str) -> String {
+    if time.is_empty() || time.starts_with("0001-01-01") || time == ZERO_TIME {
+        return "—".into();
+    }
+    let trimmed = time.split('.').next().unwrap_or(time);
+    trimmed.replace('T', " ").trim_end_matches('Z').to_string()
+}
+
+/// The restart policy as `docker run` spells it: `no`, `always`, `on-failure:3`.
+pub fn restart_policy_text(container: &ContainerDetails) -> String {
+    let policy = &container.restart_policy;
+    match policy.name.as_str() {
+        "" => "no".into(),
+        "on-failure" if policy.maximum_retry_count > 0 => {
+            format!("on-failure:{}", policy.maximum_retry_count)
+        }
+        name => name.into(),
+    }
+}
+
+/// The sentence of the remove dialog: a running container is removed by force, and the dialog says so.
+pub fn remove_question(name: &str, running: bool) -> String {
+    if running {
+        format!(
+            "Remove container '{name}'? It is running: it will be stopped and removed by force. This cannot be undone."
+        )
+    } else {
+        format!("Remove container '{name}'? This cannot be undone.")
+    }
+}
+
+/// The container's actions, made once per page so that their outcome stays shown while the details are
+/// read again after each of the container's events.
+#[derive(Clone, Copy)]
+pub struct ContainerActions {
+    start: ServerAction<StartContainer>,
+    stop: ServerAction<StopContainer>,
+    restart: ServerAction<RestartContainer>,
+    remove: ServerAction<RemoveContainer>,
+    /// Which action was asked for last (0 start, 1 stop, 2 restart, 3 remove): only its outcome shows, so
+    /// an old failure clears when the next action succeeds.
+    last: RwSignal<Option<usize>>,
+}
+
+impl ContainerActions {
+    /// The actions; a successful remove leads back to the containers list.
+    pub fn new() -> Self {
+        let actions = Self {
+            start: ServerAction::new(),
+            stop: ServerAction::new(),
+            restart: ServerAction::new(),
+            remove: ServerAction::new(),
+            last: RwSignal::new(None),
+        };
+        let navigate = use_navigate();
+        Effect::new(move |_| {
+            if let Some(Ok(_)) = actions.remove.value().get() {
+                navigate("/containers", Default::default());
+            }
+        });
+        actions
+    }
+
+    /// Whether an action is under way.
+    pub fn busy(&self) -> bool {
+        self.start.pending().get()
+            || self.stop.pending().get()
+            || self.restart.pending().get()
+            || self.remove.pending().get()
+    }
+
+    /// How many actions have finished (a change means the details should be read again).
+    pub fn finished(&self) -> usize {
+        self.start.version().get()
+            + self.stop.version().get()
+            + self.restart.version().get()
+            + self.remove.version().get()
+    }
+
+    /// The outcome of the action asked for last: its sentence, or its failure.
+    pub fn outcome(&self) -> Option<Result<String, crate::error::AppError>> {
+        let value = match self.last.get()? {
+            0 => self.start.value().get(),
+            1 => self.stop.value().get(),
+            2 => self.restart.value().get(),
+            _ => self.remove.value().get(),
+        };
+        value.map(|outcome| outcome.map(|done| done.message))
+    }
+
+    /// Starts container `id`.
+    pub fn start(&self, id: String) {
+        self.last.set(Some(0));
+        self.start.dispatch(StartContainer { id });
+    }
+
+    /// Stops container `id`.
+    pub fn stop(&self, id: String) {
+        self.last.set(Some(1));
+        self.stop.dispatch(StopContainer { id });
+    }
+
+    /// Restarts container `id`.
+    pub fn restart(&self, id: String) {
+        self.last.set(Some(2));
+        self.restart.dispatch(RestartContainer { id });
+    }
+
+    /// Removes container `id` (by force: `force`).
+    pub fn remove(&self, id: String, force: bool) {
+        self.last.set(Some(3));
+        self.remove.dispatch(RemoveContainer { id, force });
+    }
+}
+
+impl Default for ContainerActions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The toast or error banner of the latest action.
+#[component]
+pub fn ActionOutcome(
+    /// The page's actions.
+    actions: ContainerActions,
+) -> impl IntoView {
+    move || {
+        actions.outcome().map(|outcome| match outcome {
+            Ok(text) => view! { <p class="toast" role="status">{text}</p> }.into_any(),
+            Err(error) => view! { <ErrorBanner error/> }.into_any(),
+        })
+    }
+}
+
+/// The Overview tab.
+#[component]
+pub fn OverviewTab(
+    /// The container.
+    container: ContainerDetails,
+    /// The caller's role (decides which actions show).
+    role: Option<Role>,
+    /// The page's actions.
+    actions: ContainerActions,
+) -> impl IntoView {
+    let removing = RwSignal::new(None::<(String, bool)>);
+    let busy = move || actions.busy();
+
+    let name = container.name.clone();
+    let running = container.running;
+    let may_operate = allows(role, Role::Operator);
+    let may_remove = allows(role, Role::Admin);
+    let (for_start, for_stop, for_restart, for_remove) =
+        (name.clone(), name.clone(), name.clone(), name.clone());
+    let buttons = view! {
+        <div class="actions container-actions">
+            {may_operate.then(|| view! {
+                <button class="start" aria-label=format!("Start {name}") disabled=move || running || busy()
+                    on:click=move |_| actions.start(for_start.clone())>
+                    "Start"
+                </button>
+                <button class="stop" aria-label=format!("Stop {name}") disabled=move || !running || busy()
+                    on:click=move |_| actions.stop(for_stop.clone())>
+                    "Stop"
+                </button>
+                <button class="restart" aria-label=format!("Restart {name}") disabled=busy
+                    on:click=move |_| actions.restart(for_restart.clone())>
+                    "Restart"
+                </button>
+            })}
+            {may_remove.then(|| view! {
+                <button class="remove danger" aria-label=format!("Remove {name}") disabled=busy
+                    on:click=move |_| removing.set(Some((for_remove.clone(), running)))>
+                    "Remove"
+                </button>
+            })}
+            <span class="busy" class:visible=busy>"Working…"</span>
+        </div>
+    };
+
+    let ports = format_ports(&container.ports);
+    let command = [container.entrypoint.clone(), container.command.clone()]
+        .concat()
+        .join(" ");
+    let facts: Vec<(&'static str, String)> = vec![
+        ("Image", container.image.clone()),
+        ("Command", command),
+        ("State", container.status.clone()),
+        ("Exit code", container.exit_code.to_string()),
+        ("Restart policy", restart_policy_text(&container)),
+        (
+            "Ports",
+            if ports.is_empty() {
+                "—".into()
+            } else {
+                ports
+            },
+        ),
+        ("Created", readable_time(&container.created)),
+        ("Started", readable_time(&container.started)),
+        ("Finished", readable_time(&container.finished)),
+        ("Id", container.short_id.clone()),
+    ];
+    let facts = facts
+        .into_iter()
+        .map(|(label, value)| {
+            let key = label.to_lowercase().replace(' ', "-");
+            view! {
+                <div class="fact" data-fact=key>
+                    <dt>{label}</dt>
+                    <dd>{value}</dd>
+                </div>
+            }
+        })
+        .collect_view();
+    let environment = container
+        .environment
+        .iter()
+        .map(|line| view! { <li><code>{line.clone()}</code></li> })
+        .collect_view();
+    let mounts = container
+        .mounts
+        .iter()
+        .map(|mount| {
+            let source = mount.name.clone().unwrap_or_else(|| mount.source.clone());
+            let mode = if mount.rw { "rw" } else { "ro" };
+            view! {
+                <tr>
+                    <td>{mount.kind.clone()}</td>
+                    <td><code>{source}</code></td>
+                    <td><code>{mount.destination.clone()}</code></td>
+                    <td>{mode}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let networks = container
+        .networks
+        .iter()
+        .map(|(network, attached)| {
+            view! {
+                <tr>
+                    <td>{network.clone()}</td>
+                    <td>{attached.ip_address.clone()}</td>
+                    <td>{attached.gateway.clone()}</td>
+                    <td>{attached.aliases.join(", ")}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let labels = container
+        .labels
+        .iter()
+        .map(|(key, value)| view! { <li><code>{format!("{key}={value}")}</code></li> })
+        .collect_view();
+    let state = container.status.clone();
+    let (has_env, has_mounts, has_networks, has_labels) = (
+        !container.environment.is_empty(),
+        !container.mounts.is_empty(),
+        !container.networks.is_empty(),
+        !container.labels.is_empty(),
+    );
+    let on_remove = Callback::new(move |(id, force): (String, bool)| {
+        actions.remove(id, force);
+    });
+
+    view! {
+        <div class="overview-head">
+            <span class=format!("pill pill-{state}") data-state=state.clone()>{state.clone()}</span>
+            {buttons}
+        </div>
+        <dl id="container-overview" class="facts">{facts}</dl>
+        <h2 class="section-title">"Environment"</h2>
+        {if has_env {
+            view! { <ul class="plain-list env-list">{environment}</ul> }.into_any()
+        } else {
+            view! { <p class="muted">"No environment variables."</p> }.into_any()
+        }}
+        <h2 class="section-title">"Mounts"</h2>
+        {if has_mounts {
+            view! {
+                <table class="table mounts-table">
+                    <thead><tr><th>"Type"</th><th>"Source"</th><th>"Destination"</th><th>"Mode"</th></tr></thead>
+                    <tbody>{mounts}</tbody>
+                </table>
+            }
+            .into_any()
+        } else {
+            view! { <p class="muted">"No mounts."</p> }.into_any()
+        }}
+        <h2 class="section-title">"Networks"</h2>
+        {if has_networks {
+            view! {
+                <table class="table networks-table">
+                    <thead><tr><th>"Network"</th><th>"IP address"</th><th>"Gateway"</th><th>"Aliases"</th></tr></thead>
+                    <tbody>{networks}</tbody>
+                </table>
+            }
+            .into_any()
+        } else {
+            view! { <p class="muted">"No networks."</p> }.into_any()
+        }}
+        <h2 class="section-title">"Labels"</h2>
+        {if has_labels {
+            view! { <ul class="plain-list labels-list">{labels}</ul> }.into_any()
+        } else {
+            view! { <p class="muted">"No labels."</p> }.into_any()
+        }}
+        <ConfirmDialog
+            target=removing
+            title="Remove container"
+            describe=|(name, running): &(String, bool)| remove_question(name, *running)
+            confirm="Remove"
+            on_confirm=on_remove
+        />
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zero_times_read_as_a_dash_and_others_without_fractions() {
+        assert_eq!(readable_time("0001-01-01T00:00:00Z"), "—");
+        assert_eq!(
+            readable_time("2026-11-29T01:02:03.123456789Z"),
+            "2026-11-29 01:02:03"
+        );
+    }
+
+    #[test]
+    fn a_running_container_s_remove_dialog_says_it_is_forced() {
+        assert!(remove_question("web", true).contains("by force"));
+        assert!(!remove_question("web", false).contains("by force"));
+        assert!(remove_question("web", false).contains("'web'"));
+    }
+}
