@@ -129,6 +129,18 @@ async fn fleet_stats_keep_watching_running_containers_and_let_stopped_ones_go() 
     app.post_empty(&format!("/api/containers/{leaving}/kill"))
         .await
         .expect(200);
+    // The kill answers once the signal is sent; newer engines may still list the container as running
+    // for a moment.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while app
+        .get(&format!("/api/containers/{leaving}"))
+        .await
+        .expect(200)["container"]["status"]
+        == "running"
+    {
+        assert!(Instant::now() < deadline, "{leaving} still running");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let third = app.get("/api/stats").await.expect(200);
     assert!(
         !third["stats"]
