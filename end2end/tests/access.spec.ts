@@ -4,22 +4,17 @@
 // Selectors: #login-form with the labelled fields "User name" and "Password"; .user-menu .who; the
 // containers table's row actions named "Stop <name>" / "Start <name>"; #create-volume; #prune-images;
 // #create-token, #token-secret, #tokens-table; #create-user, #users-table; #audit-table; role="dialog".
-import { execFileSync } from "node:child_process";
 import { test, expect, type Page } from "@playwright/test";
+import { docker, IMAGE } from "./docker";
 
 const AUTH_URL = process.env.BERTH_AUTH_URL ?? "http://127.0.0.1:3002";
 const ADMIN = { name: process.env.BERTH_E2E_ADMIN ?? "e2e-admin", password: process.env.BERTH_E2E_ADMIN_PASSWORD ?? "" };
 const VIEWER = { name: process.env.BERTH_E2E_VIEWER ?? "e2e-viewer", password: process.env.BERTH_E2E_VIEWER_PASSWORD ?? "" };
-const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest";
 const SUFFIX = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 const CONTAINER = `berth-e2e-acl-${SUFFIX}`;
 
 test.describe.configure({ mode: "serial" });
 test.use({ baseURL: AUTH_URL });
-
-function docker(...args: string[]): string {
-  return execFileSync("docker", args, { encoding: "utf8", env: process.env }).trim();
-}
 
 test.beforeAll(() => {
   expect(ADMIN.password, "BERTH_E2E_ADMIN_PASSWORD is set by scripts/test.sh").not.toBe("");

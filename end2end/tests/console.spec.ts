@@ -12,8 +12,8 @@
 //   [role="alert"]                      the error banner
 //   body[data-hydrated="true"]          set by the app once the wasm has hydrated the page
 import { test, expect, type APIRequestContext, type Page } from "@playwright/test";
+import { IMAGE } from "./docker";
 
-const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest";
 const SUFFIX = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const VOLUME = `berth-e2e-vol-${SUFFIX}`;
 const NETWORK = `berth-e2e-net-${SUFFIX}`;

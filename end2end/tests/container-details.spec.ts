@@ -8,15 +8,11 @@
 // data-terminal-state="open" once its WebSocket is up.
 import { execFileSync } from "node:child_process";
 import { test, expect, type Page } from "@playwright/test";
+import { docker, IMAGE } from "./docker";
 
-const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest";
 const SUFFIX = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const NAME = `berth-e2e-details-${SUFFIX}`;
 const NEEDLE = `old-needle-${SUFFIX}`;
-
-function docker(...args: string[]): string {
-  return execFileSync("docker", args, { encoding: "utf8", env: process.env }).trim();
-}
 
 test.describe.configure({ mode: "serial" });
 

@@ -8,8 +8,8 @@
 //   button.stop / button.start      the row's actions
 //   body[data-hydrated="true"]      set by the app once the wasm has hydrated the page
 import { test, expect, type APIRequestContext } from "@playwright/test";
+import { IMAGE } from "./docker";
 
-const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest";
 const NAME = `berth-e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 
 // The tests share one container: run them in order, in one worker.

@@ -3,15 +3,10 @@
 //
 // Selectors: #dashboard [data-card="<engine|containers|images|volumes|networks|disk|host>"], each card's
 // .card-value and [data-detail="<running|paused|stopped|...>"] dd; #recent-events tr.event[data-name] rows.
-import { execFileSync } from "node:child_process";
 import { test, expect, type APIRequestContext } from "@playwright/test";
+import { docker, IMAGE } from "./docker";
 
-const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest";
 const NAME = `berth-e2e-dash-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-
-function docker(...args: string[]): string {
-  return execFileSync("docker", args, { encoding: "utf8", env: process.env }).trim();
-}
 
 test.afterAll(() => {
   try {

@@ -3,17 +3,12 @@
 //
 // Selectors: #events-table tr.event[data-type][data-action][data-name]; the filters labelled "Type",
 // "Action" and "Search".
-import { execFileSync } from "node:child_process";
 import { test, expect } from "@playwright/test";
+import { docker, IMAGE } from "./docker";
 
-const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest";
 const SUFFIX = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 const NAME = `berth-e2e-events-${SUFFIX}`;
 const VOLUME = `berth-e2e-events-vol-${SUFFIX}`;
-
-function docker(...args: string[]): string {
-  return execFileSync("docker", args, { encoding: "utf8", env: process.env }).trim();
-}
 
 test.afterAll(() => {
   for (const args of [["rm", "-f", NAME], ["volume", "rm", VOLUME]]) {

@@ -3,15 +3,10 @@
 //
 // The docker CLI talks to the same engine as the Berth under test (DOCKER_HOST, set by scripts/test.sh to the
 // private test engine). Selectors: #containers-table tr[data-name="<name>"], body[data-hydrated="true"].
-import { execFileSync } from "node:child_process";
 import { test, expect } from "@playwright/test";
+import { docker, IMAGE } from "./docker";
 
-const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest";
 const NAME = `berth-e2e-live-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-
-function docker(...args: string[]): string {
-  return execFileSync("docker", args, { encoding: "utf8", env: process.env }).trim();
-}
 
 test.afterAll(() => {
   try {

@@ -1,14 +1,9 @@
 // The dashboard, the containers list, a container's page and the events page fit a 375 px wide screen:
 // nothing makes the page scroll sideways (wide tables scroll inside themselves).
-import { execFileSync } from "node:child_process";
 import { test, expect } from "@playwright/test";
+import { docker, IMAGE } from "./docker";
 
-const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest";
 const NAME = `berth-e2e-narrow-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-
-function docker(...args: string[]): string {
-  return execFileSync("docker", args, { encoding: "utf8", env: process.env }).trim();
-}
 
 test.beforeAll(() => {
   docker("run", "-d", "--name", NAME, "--network", "none", "-e", `A_RATHER_LONG_VARIABLE=${"x".repeat(120)}`, IMAGE, "sleep", "300");

@@ -3,10 +3,10 @@
 
 use leptos::prelude::*;
 
-use super::container_details::overview::remove_question;
+use super::container_details::overview::RemoveContainerDialog;
 use super::live::{CONTAINER_LIST_EVENTS, use_docker_events};
 use super::session::{allows, caller_role};
-use super::{ConfirmDialog, DataTable, ErrorBanner, SearchBox, text_matches};
+use super::{DataTable, ErrorBanner, SearchBox, text_matches};
 use crate::api::containers::{RemoveContainer, StartContainer, StopContainer, list_containers};
 use crate::model::auth::Role;
 use crate::model::containers::{ContainerSummary, PortMap};
@@ -132,13 +132,7 @@ pub fn ContainersPage() -> impl IntoView {
                     }
                 })}
             </Transition>
-            <ConfirmDialog
-                target=removing
-                title="Remove container"
-                describe=|(name, running): &(String, bool)| remove_question(name, *running)
-                confirm="Remove"
-                on_confirm=on_remove
-            />
+            <RemoveContainerDialog target=removing on_remove/>
         </section>
     }
 }

@@ -45,6 +45,26 @@ pub fn remove_question(name: &str, running: bool) -> String {
     }
 }
 
+/// The remove dialog of a container, shared by the list and the container page: open while `target` holds
+/// `(name, running)`; a running container is removed by force, and the dialog says so.
+#[component]
+pub fn RemoveContainerDialog(
+    /// The container to remove and whether it runs; `None` keeps the dialog closed.
+    target: RwSignal<Option<(String, bool)>>,
+    /// Runs with `(id, force)` once confirmed.
+    on_remove: Callback<(String, bool)>,
+) -> impl IntoView {
+    view! {
+        <ConfirmDialog
+            target
+            title="Remove container"
+            describe=|(name, running): &(String, bool)| remove_question(name, *running)
+            confirm="Remove"
+            on_confirm=on_remove
+        />
+    }
+}
+
 /// The container's actions, made once per page so that their outcome stays shown while the details are
 /// read again after each of the container's events.
 #[derive(Clone, Copy)]
@@ -322,13 +342,7 @@ pub fn OverviewTab(
         } else {
             view! { <p class="muted">"No labels."</p> }.into_any()
         }}
-        <ConfirmDialog
-            target=removing
-            title="Remove container"
-            describe=|(name, running): &(String, bool)| remove_question(name, *running)
-            confirm="Remove"
-            on_confirm=on_remove
-        />
+        <RemoveContainerDialog target=removing on_remove/>
     }
 }
 

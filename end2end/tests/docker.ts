@@ -1,0 +1,11 @@
+// The docker CLI for the specs: it talks to the same engine as the Berth under test (DOCKER_HOST, set by
+// scripts/test.sh to the private test engine), with the local test image.
+import { execFileSync } from "node:child_process";
+
+/// The local test image (made by scripts/docker-env.sh).
+export const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest";
+
+/// Runs `docker ARGS...` and returns its trimmed standard output; throws when it fails.
+export function docker(...args: string[]): string {
+  return execFileSync("docker", args, { encoding: "utf8", env: process.env }).trim();
+}
