@@ -85,3 +85,33 @@ test("a volume and a network made and removed with the docker CLI show on their 
     }
   }
 });
+
+test("a live change to one container redraws its row only, not the table", async ({ page }) => {
+  const kept = `${NAME}-kept`;
+  const changed = `${NAME}-changed`;
+  try {
+    docker("create", "--name", kept, "--network", "none", IMAGE);
+    docker("create", "--name", changed, "--network", "none", IMAGE, "sleep", "300");
+    await page.goto("/containers");
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+    const keptRow = page.locator(`#containers-table tr[data-name="${kept}"]`);
+    const changedRow = page.locator(`#containers-table tr[data-name="${changed}"]`);
+    await expect(keptRow).toHaveCount(1);
+    // Tag both rows' DOM nodes: a redrawn row is a new node without the tag.
+    await keptRow.evaluate((row) => row.setAttribute("data-probe", "old"));
+    await changedRow.evaluate((row) => row.setAttribute("data-probe", "old"));
+
+    docker("start", changed);
+    await expect(changedRow.locator("td.state")).toHaveText(/running/, { timeout: 5_000 });
+    await expect(changedRow, "the changed row is drawn anew").not.toHaveAttribute("data-probe", "old");
+    await expect(keptRow, "the unchanged row was redrawn").toHaveAttribute("data-probe", "old");
+  } finally {
+    for (const name of [kept, changed]) {
+      try {
+        docker("rm", "-f", name);
+      } catch {
+        // never created
+      }
+    }
+  }
+});

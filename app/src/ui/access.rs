@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
+use super::resource::{ActionError, ResourceView};
 use super::rest;
-use super::{ConfirmDialog, DataTable, ErrorBanner};
+use super::{ConfirmDialog, DataTable};
 use crate::error::AppError;
 use crate::model::auth::{AuditEntry, TokenView, UserRecord};
 
@@ -59,7 +60,7 @@ pub fn UsersPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let role = RwSignal::new("viewer".to_string());
-    let error = RwSignal::new(None::<AppError>);
+    let errors = ActionError::new();
     let notice = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let removing = RwSignal::new(None::<String>);
@@ -68,11 +69,11 @@ pub fn UsersPage() -> impl IntoView {
         pending.set(false);
         match outcome {
             Ok(message) => {
-                error.set(None);
+                errors.clear();
                 notice.set(Some(message));
                 version.update(|v| *v += 1);
             }
-            Err(failure) => error.set(Some(failure)),
+            Err(failure) => errors.fail(failure),
         }
     };
     let add = move |ev: leptos::ev::SubmitEvent| {
@@ -112,33 +113,26 @@ pub fn UsersPage() -> impl IntoView {
                 <button type="submit" disabled=move || pending.get()>"Add user"</button>
             </form>
             {move || notice.get().map(|text| view! { <p class="toast" role="status">{text}</p> })}
-            {move || error.get().map(|error| view! { <ErrorBanner error/> })}
-            <Suspense fallback=|| view! { <p class="loading">"Loading users…"</p> }>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Ok(list) => {
-                            let rows = list.into_iter().map(|user| {
-                                let target = user.name.clone();
-                                view! {
-                                    <tr data-name=user.name.clone()>
-                                        <td class="name">{user.name.clone()}</td>
-                                        <td class="role">{user.role.to_string()}</td>
-                                        <td class="created">{user.created}</td>
-                                        <td class="actions">
-                                            <button class="remove" aria-label=format!("Remove {}", user.name)
-                                                on:click=move |_| removing.set(Some(target.clone()))>
-                                                "Remove"
-                                            </button>
-                                        </td>
-                                    </tr>
-                                }.into_any()
-                            }).collect::<Vec<_>>();
-                            view! { <DataTable id="users-table" headers=&["Name", "Role", "Created", "Actions"] empty="No users: authentication is off until one exists." rows/> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
+            <ResourceView resource=users loading="Loading users…" errors render=move |list, _| {
+                let row = move |user: UserRecord| {
+                    let target = user.name.clone();
+                    view! {
+                        <tr data-name=user.name.clone()>
+                            <td class="name">{user.name.clone()}</td>
+                            <td class="role">{user.role.to_string()}</td>
+                            <td class="created">{user.created}</td>
+                            <td class="actions">
+                                <button class="remove" aria-label=format!("Remove {}", user.name)
+                                    on:click=move |_| removing.set(Some(target.clone()))>
+                                    "Remove"
+                                </button>
+                            </td>
+                        </tr>
                     }
-                })}
-            </Suspense>
+                    .into_any()
+                };
+                view! { <DataTable id="users-table" headers=&["Name", "Role", "Created", "Actions"] empty="No users: authentication is off until one exists." rows=list row/> }.into_any()
+            }/>
             <ConfirmDialog
                 target=removing
                 title="Remove user"
@@ -163,7 +157,7 @@ pub fn TokensPage() -> impl IntoView {
     let expires_in = RwSignal::new(String::new());
     let labels = RwSignal::new(String::new());
     let allow = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<AppError>);
+    let errors = ActionError::new();
     let secret = RwSignal::new(None::<(String, String)>);
     let notice = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
@@ -173,7 +167,7 @@ pub fn TokensPage() -> impl IntoView {
         ev.prevent_default();
         let scope = match parse_labels(&labels.get_untracked()) {
             Ok(scope) => scope,
-            Err(failure) => return error.set(Some(failure)),
+            Err(failure) => return errors.fail(failure),
         };
         let token = name.get_untracked();
         let mut body = json!({
@@ -190,7 +184,7 @@ pub fn TokensPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match rest::call("POST", "/api/tokens", Some(body)).await {
                 Ok(answer) => {
-                    error.set(None);
+                    errors.clear();
                     notice.set(None);
                     secret.set(
                         answer["token"]["secret"]
@@ -200,7 +194,7 @@ pub fn TokensPage() -> impl IntoView {
                     name.set(String::new());
                     version.update(|v| *v += 1);
                 }
-                Err(failure) => error.set(Some(failure)),
+                Err(failure) => errors.fail(failure),
             }
             pending.set(false);
         });
@@ -210,11 +204,11 @@ pub fn TokensPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match rest::call("DELETE", &format!("/api/tokens/{token}"), None).await {
                 Ok(_) => {
-                    error.set(None);
+                    errors.clear();
                     notice.set(Some(format!("Token '{token}' revoked")));
                     version.update(|v| *v += 1);
                 }
-                Err(failure) => error.set(Some(failure)),
+                Err(failure) => errors.fail(failure),
             }
             pending.set(false);
         });
@@ -247,41 +241,34 @@ pub fn TokensPage() -> impl IntoView {
                 </div>
             })}
             {move || notice.get().map(|text| view! { <p class="toast" role="status">{text}</p> })}
-            {move || error.get().map(|error| view! { <ErrorBanner error/> })}
-            <Suspense fallback=|| view! { <p class="loading">"Loading tokens…"</p> }>
-                {move || Suspend::new(async move {
-                    match tokens.await {
-                        Ok(list) => {
-                            let rows = list.into_iter().map(|token| {
-                                let target = token.name.clone();
-                                let state = if token.revoked { "revoked" } else if token.expired { "expired" } else { "active" };
-                                let scope = token.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
-                                let live = state == "active";
-                                view! {
-                                    <tr data-name=token.name.clone()>
-                                        <td class="name">{token.name.clone()}</td>
-                                        <td class="role">{token.role.to_string()}</td>
-                                        <td class="state"><span class=format!("pill pill-{state}")>{state}</span></td>
-                                        <td class="expires">{token.expires_at.unwrap_or_else(|| "never".into())}</td>
-                                        <td class="scope">{scope}</td>
-                                        <td class="allow">{token.allow.join(", ")}</td>
-                                        <td class="actions">
-                                            {live.then(|| view! {
-                                                <button class="remove" aria-label=format!("Revoke {}", token.name)
-                                                    on:click=move |_| revoking.set(Some(target.clone()))>
-                                                    "Revoke"
-                                                </button>
-                                            })}
-                                        </td>
-                                    </tr>
-                                }.into_any()
-                            }).collect::<Vec<_>>();
-                            view! { <DataTable id="tokens-table" headers=&["Name", "Role", "State", "Expires", "Labels", "Allow", "Actions"] empty="No API tokens." rows/> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
+            <ResourceView resource=tokens loading="Loading tokens…" errors render=move |list, _| {
+                let row = move |token: TokenView| {
+                    let target = token.name.clone();
+                    let state = if token.revoked { "revoked" } else if token.expired { "expired" } else { "active" };
+                    let scope = token.labels.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(", ");
+                    let live = state == "active";
+                    view! {
+                        <tr data-name=token.name.clone()>
+                            <td class="name">{token.name.clone()}</td>
+                            <td class="role">{token.role.to_string()}</td>
+                            <td class="state"><span class=format!("pill pill-{state}")>{state}</span></td>
+                            <td class="expires">{token.expires_at.unwrap_or_else(|| "never".into())}</td>
+                            <td class="scope">{scope}</td>
+                            <td class="allow">{token.allow.join(", ")}</td>
+                            <td class="actions">
+                                {live.then(|| view! {
+                                    <button class="remove" aria-label=format!("Revoke {}", token.name)
+                                        on:click=move |_| revoking.set(Some(target.clone()))>
+                                        "Revoke"
+                                    </button>
+                                })}
+                            </td>
+                        </tr>
                     }
-                })}
-            </Suspense>
+                    .into_any()
+                };
+                view! { <DataTable id="tokens-table" headers=&["Name", "Role", "State", "Expires", "Labels", "Allow", "Actions"] empty="No API tokens." rows=list row/> }.into_any()
+            }/>
             <ConfirmDialog
                 target=revoking
                 title="Revoke token"
@@ -336,27 +323,21 @@ pub fn AuditPage() -> impl IntoView {
                     "Export JSON lines"
                 </a>
             </div>
-            <Suspense fallback=|| view! { <p class="loading">"Loading the audit trail…"</p> }>
-                {move || Suspend::new(async move {
-                    match records.await {
-                        Ok(list) => {
-                            let rows = list.into_iter().map(|row| view! {
-                                <tr class=format!("outcome-{}", row.outcome.as_str())>
-                                    <td class="time">{row.time}</td>
-                                    <td class="user">{row.user.unwrap_or_else(|| "-".into())}</td>
-                                    <td class="auth">{row.auth}</td>
-                                    <td class="remote">{row.remote_addr}</td>
-                                    <td class="request"><code>{row.method}" "{row.path}</code></td>
-                                    <td class="status">{row.status}</td>
-                                    <td class="outcome"><span class=format!("pill pill-{}", row.outcome.as_str())>{row.outcome.as_str()}</span></td>
-                                </tr>
-                            }.into_any()).collect::<Vec<_>>();
-                            view! { <DataTable id="audit-table" headers=&["Time", "User", "Auth", "From", "Request", "Status", "Outcome"] empty="Nothing recorded yet." rows/> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <ResourceView resource=records loading="Loading the audit trail…" render=move |list, _| {
+                let row = move |row: AuditEntry| view! {
+                    <tr class=format!("outcome-{}", row.outcome.as_str())>
+                        <td class="time">{row.time}</td>
+                        <td class="user">{row.user.unwrap_or_else(|| "-".into())}</td>
+                        <td class="auth">{row.auth}</td>
+                        <td class="remote">{row.remote_addr}</td>
+                        <td class="request"><code>{row.method}" "{row.path}</code></td>
+                        <td class="status">{row.status}</td>
+                        <td class="outcome"><span class=format!("pill pill-{}", row.outcome.as_str())>{row.outcome.as_str()}</span></td>
+                    </tr>
+                }
+                .into_any();
+                view! { <DataTable id="audit-table" headers=&["Time", "User", "Auth", "From", "Request", "Status", "Outcome"] empty="Nothing recorded yet." rows=list row/> }.into_any()
+            }/>
         </section>
     }
 }

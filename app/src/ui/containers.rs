@@ -5,8 +5,9 @@ use leptos::prelude::*;
 
 use super::container_details::overview::RemoveContainerDialog;
 use super::live::{CONTAINER_LIST_EVENTS, use_docker_events};
-use super::session::{allows, caller_role};
-use super::{DataTable, ErrorBanner, SearchBox, text_matches};
+use super::resource::{ActionError, ResourceView};
+use super::session::allows;
+use super::{DataTable, SearchBox, text_matches};
 use crate::api::containers::{RemoveContainer, StartContainer, StopContainer, list_containers};
 use crate::model::auth::Role;
 use crate::model::containers::{ContainerSummary, PortMap};
@@ -72,16 +73,13 @@ pub fn ContainersPage() -> impl IntoView {
         },
         |(all, ..)| list_containers(all),
     );
-    // Only the outcome of the action asked for last shows: an old failure clears when the next one succeeds.
-    let last = RwSignal::new(None::<u8>);
-    let action_error = move || match last.get()? {
-        0 => start.value().get()?.err(),
-        1 => stop.value().get()?.err(),
-        _ => remove.value().get()?.err(),
-    };
+    // A failure shows until the next action succeeds.
+    let errors = ActionError::new();
+    errors.follow(move || start.value().get());
+    errors.follow(move || stop.value().get());
+    errors.follow(move || remove.value().get());
     let busy = move || start.pending().get() || stop.pending().get() || remove.pending().get();
     let on_remove = Callback::new(move |(id, force): (String, bool)| {
-        last.set(Some(2));
         remove.dispatch(RemoveContainer { id, force });
     });
 
@@ -113,25 +111,18 @@ pub fn ContainersPage() -> impl IntoView {
                     </p>
                 })
             }}
-            {move || action_error().map(|error| view! { <ErrorBanner error/> })}
-            <Transition fallback=|| view! { <p class="loading">"Loading containers…"</p> }>
-                {move || Suspend::new(async move {
-                    let role = caller_role().await;
-                    let may_operate = allows(role, Role::Operator);
-                    let may_remove = allows(role, Role::Admin);
-                    match containers.await {
-                        Ok(list) => {
-                            let (state, term) = (state_filter.get(), search.get());
-                            let list = list
-                                .into_iter()
-                                .filter(|c| matches_state(&state, &c.status) && matches_search(c, &term))
-                                .collect();
-                            view! { <ContainersTable list start stop removing last may_operate may_remove/> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ResourceView resource=containers loading="Loading containers…" errors render=move |list, role| {
+                let list = Signal::derive(move || {
+                    let (state, term) = (state_filter.get(), search.get());
+                    list.get()
+                        .into_iter()
+                        .filter(|c| matches_state(&state, &c.status) && matches_search(c, &term))
+                        .collect::<Vec<_>>()
+                });
+                let may_operate = allows(role, Role::Operator);
+                let may_remove = allows(role, Role::Admin);
+                view! { <ContainersTable list start stop removing may_operate may_remove/> }.into_any()
+            }/>
             <RemoveContainerDialog target=removing on_remove/>
         </section>
     }
@@ -139,23 +130,20 @@ pub fn ContainersPage() -> impl IntoView {
 
 #[component]
 fn ContainersTable(
-    list: Vec<ContainerSummary>,
+    list: Signal<Vec<ContainerSummary>>,
     start: ServerAction<StartContainer>,
     stop: ServerAction<StopContainer>,
     removing: RwSignal<Option<(String, bool)>>,
-    last: RwSignal<Option<u8>>,
     may_operate: bool,
     may_remove: bool,
 ) -> impl IntoView {
-    let rows = list
-        .into_iter()
-        .map(|container| {
-            let running = container.status == "running";
-            let ports = format_ports(&container.ports);
-            let for_start = container.name.clone();
-            let for_stop = container.name.clone();
-            let for_remove = container.name.clone();
-            view! {
+    let row = move |container: ContainerSummary| {
+        let running = container.status == "running";
+        let ports = format_ports(&container.ports);
+        let for_start = container.name.clone();
+        let for_stop = container.name.clone();
+        let for_remove = container.name.clone();
+        view! {
                 <tr data-name=container.name.clone() data-id=container.id.clone()>
                     <td class="name" title=container.id.clone()>
                         <a href=format!("/containers/{}", container.name)>{container.name.clone()}</a>
@@ -173,10 +161,7 @@ fn ContainersTable(
                                 class="start"
                                 aria-label=format!("Start {for_start}")
                                 disabled=running
-                                on:click=move |_| {
-                                    last.set(Some(0));
-                                    start.dispatch(StartContainer { id: for_start.clone() });
-                                }
+                                on:click=move |_| { start.dispatch(StartContainer { id: for_start.clone() }); }
                             >
                                 "Start"
                             </button>
@@ -184,10 +169,7 @@ fn ContainersTable(
                                 class="stop"
                                 aria-label=format!("Stop {for_stop}")
                                 disabled=!running
-                                on:click=move |_| {
-                                    last.set(Some(1));
-                                    stop.dispatch(StopContainer { id: for_stop.clone() });
-                                }
+                                on:click=move |_| { stop.dispatch(StopContainer { id: for_stop.clone() }); }
                             >
                                 "Stop"
                             </button>
@@ -205,9 +187,8 @@ fn ContainersTable(
                 </tr>
             }
             .into_any()
-        })
-        .collect::<Vec<_>>();
-    view! { <DataTable id="containers-table" headers=&["Name", "Image", "State", "Status", "Ports", "Created", "Actions"] empty="No containers." rows/> }
+    };
+    view! { <DataTable id="containers-table" headers=&["Name", "Image", "State", "Status", "Ports", "Created", "Actions"] empty="No containers." rows=list row/> }
 }
 
 #[cfg(test)]

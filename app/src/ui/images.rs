@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use super::live::{IMAGE_LIST_EVENTS, use_docker_events};
-use super::session::{IfAllowed, allows, caller_role};
-use super::{DataTable, ErrorBanner, SearchBox, text_matches};
+use super::resource::{ActionError, ResourceView};
+use super::session::{IfAllowed, allows};
+use super::{DataTable, SearchBox, text_matches};
 use crate::api::images::{PruneImages, RemoveImage, list_images};
 use crate::model::auth::Role;
 use crate::model::images::ImageSummary;
@@ -28,13 +29,9 @@ pub fn ImagesPage() -> impl IntoView {
         },
         |_| list_images(),
     );
-    let action_error = move || {
-        let failed = [
-            remove.value().get().and_then(Result::err),
-            prune.value().get().and_then(Result::err),
-        ];
-        failed.into_iter().flatten().next()
-    };
+    let errors = ActionError::new();
+    errors.follow(move || remove.value().get());
+    errors.follow(move || prune.value().get());
     let pruned = move || prune.value().get().and_then(Result::ok);
     let busy = move || remove.pending().get() || prune.pending().get();
 
@@ -67,50 +64,45 @@ pub fn ImagesPage() -> impl IntoView {
                         }
                     })
             }}
-            {move || action_error().map(|error| view! { <ErrorBanner error/> })}
-            <Transition fallback=|| view! { <p class="loading">"Loading images…"</p> }>
-                {move || Suspend::new(async move {
-                    let may_remove = allows(caller_role().await, Role::Admin);
-                    match images.await {
-                        Ok(list) => {
-                            let term = search.get();
-                            let list = list
-                                .into_iter()
-                                .filter(|image| {
-                                    let tags = image.tags.join(" ");
-                                    text_matches(&term, &[&image.id, &tags])
-                                })
-                                .collect();
-                            view! { <ImagesTable list remove may_remove/> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ResourceView resource=images loading="Loading images…" errors render=move |list, role| {
+                let list = Signal::derive(move || {
+                    let term = search.get();
+                    list.get()
+                        .into_iter()
+                        .filter(|image| {
+                            let tags = image.tags.join(" ");
+                            text_matches(&term, &[&image.id, &tags])
+                        })
+                        .collect::<Vec<_>>()
+                });
+                view! { <ImagesTable list remove may_remove=allows(role, Role::Admin)/> }.into_any()
+            }/>
         </section>
     }
 }
 
 #[component]
 fn ImagesTable(
-    list: Vec<ImageSummary>,
+    list: Signal<Vec<ImageSummary>>,
     remove: ServerAction<RemoveImage>,
     may_remove: bool,
 ) -> impl IntoView {
-    let rows = list
-        .into_iter()
-        .map(|image| {
-            let tags = if image.tags.is_empty() {
-                "<none>".to_string()
-            } else {
-                image.tags.join(", ")
-            };
-            let for_remove = image.id.clone();
-            let remove_label = format!(
-                "Remove {}",
-                image.tags.first().cloned().unwrap_or_else(|| image.id.clone())
-            );
-            view! {
+    let row = move |image: ImageSummary| {
+        let tags = if image.tags.is_empty() {
+            "<none>".to_string()
+        } else {
+            image.tags.join(", ")
+        };
+        let for_remove = image.id.clone();
+        let remove_label = format!(
+            "Remove {}",
+            image
+                .tags
+                .first()
+                .cloned()
+                .unwrap_or_else(|| image.id.clone())
+        );
+        view! {
                 <tr data-id=image.id.clone()>
                     <td class="id"><code>{image.id.clone()}</code></td>
                     <td class="tags">{tags}</td>
@@ -130,7 +122,6 @@ fn ImagesTable(
                 </tr>
             }
             .into_any()
-        })
-        .collect::<Vec<_>>();
-    view! { <DataTable id="images-table" headers=&["Id", "Tags", "Size", "Created", "Actions"] empty="No images." rows/> }
+    };
+    view! { <DataTable id="images-table" headers=&["Id", "Tags", "Size", "Created", "Actions"] empty="No images." rows=list row/> }
 }

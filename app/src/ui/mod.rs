@@ -8,6 +8,7 @@ pub mod events;
 pub mod images;
 pub mod live;
 pub mod networks;
+pub mod resource;
 pub mod rest;
 pub mod session;
 pub mod system;
@@ -51,37 +52,48 @@ pub fn Nav() -> impl IntoView {
     view! { <nav class="nav" aria-label="Console pages">{links}</nav> }
 }
 
-/// A resource table: headers and rows, or one "empty" row when there are none.
+/// A resource table with keyed rows: a row is redrawn only when its own data changes (its key is the row's
+/// JSON), so a live update of one container redraws one row, not the table. With no rows it shows one
+/// "empty" row and no header.
 #[component]
-pub fn DataTable(
+pub fn DataTable<R, F>(
     /// The table's `id` (the page's selector for it).
     id: &'static str,
     /// Column titles.
     headers: &'static [&'static str],
     /// What to say when there are no rows.
     empty: &'static str,
-    /// The rows (`<tr>` views).
-    rows: Vec<AnyView>,
-) -> impl IntoView {
-    if rows.is_empty() {
-        return view! {
-            <table id=id class="table">
-                <tbody><tr><td class="empty">{empty}</td></tr></tbody>
-            </table>
-        }
-        .into_any();
-    }
-    let headers = headers
-        .iter()
-        .map(|title| view! { <th>{*title}</th> })
-        .collect_view();
+    /// The rows' data, in display order.
+    #[prop(into)]
+    rows: Signal<Vec<R>>,
+    /// Draws one row (a `<tr>`, as `AnyView`).
+    row: F,
+) -> impl IntoView
+where
+    R: Clone + serde::Serialize + Send + Sync + 'static,
+    F: Fn(R) -> AnyView + Clone + Send + Sync + 'static,
+{
+    let is_empty = Memo::new(move |_| rows.with(Vec::is_empty));
+    let header = move || {
+        headers
+            .iter()
+            .map(|title| view! { <th>{*title}</th> })
+            .collect_view()
+    };
     view! {
         <table id=id class="table">
-            <thead><tr>{headers}</tr></thead>
-            <tbody>{rows}</tbody>
+            {move || (!is_empty.get()).then(|| view! { <thead><tr>{header()}</tr></thead> })}
+            <tbody>
+                {move || is_empty.get().then(|| view! { <tr><td class="empty">{empty}</td></tr> })}
+                <For each=move || rows.get() key=row_key children=row/>
+            </tbody>
         </table>
     }
-    .into_any()
+}
+
+/// A row's key: its JSON, so any change to the row's data gives it a new key (and only that row is redrawn).
+fn row_key<R: serde::Serialize>(row: &R) -> String {
+    serde_json::to_string(row).unwrap_or_default()
 }
 
 /// A banner for a failed call, telling "daemon down" from "not found" from the rest.

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use super::live::{NETWORK_LIST_EVENTS, use_docker_events};
-use super::session::{allows, caller_role};
-use super::{DataTable, ErrorBanner, SearchBox, text_matches};
+use super::resource::{ActionError, ResourceView};
+use super::session::allows;
+use super::{DataTable, SearchBox, text_matches};
 use crate::api::networks::{RemoveNetwork, list_networks};
 use crate::model::auth::Role;
 use crate::model::networks::NetworkSummary;
@@ -26,7 +27,8 @@ pub fn NetworksPage() -> impl IntoView {
         },
         |_| list_networks(),
     );
-    let action_error = move || remove.value().get().and_then(Result::err);
+    let errors = ActionError::new();
+    errors.follow(move || remove.value().get());
     let busy = move || remove.pending().get();
 
     view! {
@@ -39,75 +41,65 @@ pub fn NetworksPage() -> impl IntoView {
                 <SearchBox id="networks-search" search placeholder="name, id or driver"/>
                 <span class="busy" class:visible=busy>"Working…"</span>
             </div>
-            {move || action_error().map(|error| view! { <ErrorBanner error/> })}
-            <Transition fallback=|| view! { <p class="loading">"Loading networks…"</p> }>
-                {move || Suspend::new(async move {
-                    let may_remove = allows(caller_role().await, Role::Admin);
-                    match networks.await {
-                        Ok(list) => {
-                            let term = search.get();
-                            let list = list
-                                .into_iter()
-                                .filter(|network| text_matches(&term, &[&network.name, &network.id, &network.driver]))
-                                .collect();
-                            view! { <NetworksTable list remove may_remove/> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ResourceView resource=networks loading="Loading networks…" errors render=move |list, role| {
+                let list = Signal::derive(move || {
+                    let term = search.get();
+                    list.get()
+                        .into_iter()
+                        .filter(|network| text_matches(&term, &[&network.name, &network.id, &network.driver]))
+                        .collect::<Vec<_>>()
+                });
+                view! { <NetworksTable list remove may_remove=allows(role, Role::Admin)/> }.into_any()
+            }/>
         </section>
     }
 }
 
 #[component]
 fn NetworksTable(
-    list: Vec<NetworkSummary>,
+    list: Signal<Vec<NetworkSummary>>,
     remove: ServerAction<RemoveNetwork>,
     may_remove: bool,
 ) -> impl IntoView {
-    let rows = list
-        .into_iter()
-        .map(|network| {
-            let subnets = network.subnets.join(", ");
-            let containers = if network.running_containers == network.containers {
-                network.containers.to_string()
-            } else {
-                format!(
-                    "{} ({} running)",
-                    network.containers, network.running_containers
-                )
-            };
-            let for_remove = network.id.clone();
-            let remove_label = format!("Remove {}", network.name);
-            let action = if network.predefined {
-                view! { <span class="muted">"predefined"</span> }.into_any()
-            } else if !may_remove {
-                ().into_any()
-            } else {
-                view! {
-                    <button
-                        class="remove"
-                        aria-label=remove_label
-                        on:click=move |_| { remove.dispatch(RemoveNetwork { id: for_remove.clone() }); }
-                    >
-                        "Remove"
-                    </button>
-                }
-                .into_any()
-            };
+    let row = move |network: NetworkSummary| {
+        let subnets = network.subnets.join(", ");
+        let containers = if network.running_containers == network.containers {
+            network.containers.to_string()
+        } else {
+            format!(
+                "{} ({} running)",
+                network.containers, network.running_containers
+            )
+        };
+        let for_remove = network.id.clone();
+        let remove_label = format!("Remove {}", network.name);
+        let action = if network.predefined {
+            view! { <span class="muted">"predefined"</span> }.into_any()
+        } else if !may_remove {
+            ().into_any()
+        } else {
             view! {
-                <tr data-name=network.name.clone() data-id=network.id.clone()>
-                    <td class="name" title=network.id.clone()>{network.name.clone()}</td>
-                    <td class="driver">{network.driver}</td>
-                    <td class="scope">{network.scope}</td>
-                    <td class="subnet">{subnets}</td>
-                    <td class="containers">{containers}</td>
-                    <td class="actions">{action}</td>
-                </tr>
+                <button
+                    class="remove"
+                    aria-label=remove_label
+                    on:click=move |_| { remove.dispatch(RemoveNetwork { id: for_remove.clone() }); }
+                >
+                    "Remove"
+                </button>
             }
             .into_any()
-        })
-        .collect::<Vec<_>>();
-    view! { <DataTable id="networks-table" headers=&["Name", "Driver", "Scope", "Subnet", "Containers", "Actions"] empty="No networks." rows/> }
+        };
+        view! {
+            <tr data-name=network.name.clone() data-id=network.id.clone()>
+                <td class="name" title=network.id.clone()>{network.name.clone()}</td>
+                <td class="driver">{network.driver}</td>
+                <td class="scope">{network.scope}</td>
+                <td class="subnet">{subnets}</td>
+                <td class="containers">{containers}</td>
+                <td class="actions">{action}</td>
+            </tr>
+        }
+        .into_any()
+    };
+    view! { <DataTable id="networks-table" headers=&["Name", "Driver", "Scope", "Subnet", "Containers", "Actions"] empty="No networks." rows=list row/> }
 }

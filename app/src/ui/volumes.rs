@@ -4,8 +4,9 @@ use leptos::html::Input;
 use leptos::prelude::*;
 
 use super::live::{VOLUME_LIST_EVENTS, use_docker_events};
-use super::session::{IfAllowed, allows, caller_role};
-use super::{DataTable, ErrorBanner, SearchBox, text_matches};
+use super::resource::{ActionError, ResourceView};
+use super::session::{IfAllowed, allows};
+use super::{DataTable, SearchBox, text_matches};
 use crate::api::volumes::{CreateVolume, RemoveVolume, list_volumes};
 use crate::model::auth::Role;
 use crate::model::volumes::VolumeSummary;
@@ -29,13 +30,9 @@ pub fn VolumesPage() -> impl IntoView {
         },
         |_| list_volumes(),
     );
-    let action_error = move || {
-        let failed = [
-            create.value().get().and_then(Result::err),
-            remove.value().get().and_then(Result::err),
-        ];
-        failed.into_iter().flatten().next()
-    };
+    let errors = ActionError::new();
+    errors.follow(move || create.value().get());
+    errors.follow(move || remove.value().get());
     let busy = move || create.pending().get() || remove.pending().get();
 
     // Empty the name field once a volume is created, ready for the next one.
@@ -70,38 +67,29 @@ pub fn VolumesPage() -> impl IntoView {
                 <SearchBox id="volumes-search" search placeholder="name or driver"/>
                 <span class="busy" class:visible=busy>"Working…"</span>
             </div>
-            {move || action_error().map(|error| view! { <ErrorBanner error/> })}
-            <Transition fallback=|| view! { <p class="loading">"Loading volumes…"</p> }>
-                {move || Suspend::new(async move {
-                    let may_remove = allows(caller_role().await, Role::Admin);
-                    match volumes.await {
-                        Ok(list) => {
-                            let term = search.get();
-                            let list = list
-                                .into_iter()
-                                .filter(|volume| text_matches(&term, &[&volume.name, &volume.driver]))
-                                .collect();
-                            view! { <VolumesTable list remove may_remove/> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ResourceView resource=volumes loading="Loading volumes…" errors render=move |list, role| {
+                let list = Signal::derive(move || {
+                    let term = search.get();
+                    list.get()
+                        .into_iter()
+                        .filter(|volume| text_matches(&term, &[&volume.name, &volume.driver]))
+                        .collect::<Vec<_>>()
+                });
+                view! { <VolumesTable list remove may_remove=allows(role, Role::Admin)/> }.into_any()
+            }/>
         </section>
     }
 }
 
 #[component]
 fn VolumesTable(
-    list: Vec<VolumeSummary>,
+    list: Signal<Vec<VolumeSummary>>,
     remove: ServerAction<RemoveVolume>,
     may_remove: bool,
 ) -> impl IntoView {
-    let rows = list
-        .into_iter()
-        .map(|volume| {
-            let for_remove = volume.name.clone();
-            view! {
+    let row = move |volume: VolumeSummary| {
+        let for_remove = volume.name.clone();
+        view! {
                 <tr data-name=volume.name.clone()>
                     <td class="name">{volume.name.clone()}</td>
                     <td class="driver">{volume.driver}</td>
@@ -121,7 +109,6 @@ fn VolumesTable(
                 </tr>
             }
             .into_any()
-        })
-        .collect::<Vec<_>>();
-    view! { <DataTable id="volumes-table" headers=&["Name", "Driver", "Mountpoint", "Created", "Actions"] empty="No volumes." rows/> }
+    };
+    view! { <DataTable id="volumes-table" headers=&["Name", "Driver", "Mountpoint", "Created", "Actions"] empty="No volumes." rows=list row/> }
 }
