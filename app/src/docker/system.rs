@@ -4,7 +4,7 @@ use bollard::query_parameters::{ListNetworksOptions, ListVolumesOptions};
 use serde_json::{Value, json};
 
 use super::events::EventFilter;
-use super::{DockerService, now_rfc3339};
+use super::{DockerService, Operation, now_rfc3339};
 use crate::error::AppError;
 use crate::model::human_size;
 use crate::model::system::Dashboard;
@@ -142,7 +142,8 @@ fn summarise_disk_usage(doc: &Value) -> [UsageTotals; 4] {
 impl DockerService {
     /// The daemon's `/system/df` document as the daemon sent it.
     pub async fn disk_usage_document(&self) -> Result<Value, AppError> {
-        self.raw_get_json("/system/df", SUBJECT).await
+        self.raw_get(Operation::SystemDiskUsage, "/system/df", SUBJECT)
+            .await
     }
 
     /// `docker system df`: counts, sizes and reclaimable space per kind of object.
@@ -154,7 +155,7 @@ impl DockerService {
     /// `docker version`.
     pub async fn version(&self) -> Result<Value, AppError> {
         let client = self.client().await?;
-        let version = match client.version().await {
+        let version = match self.call(Operation::SystemVersion, client.version()).await {
             Ok(version) => version,
             Err(err) => return Err(self.fail(err, SUBJECT).await),
         };
@@ -187,7 +188,7 @@ impl DockerService {
 
     async fn raw_info(&self) -> Result<bollard::models::SystemInfo, AppError> {
         let client = self.client().await?;
-        match client.info().await {
+        match self.call(Operation::SystemInfo, client.info()).await {
             Ok(info) => Ok(info),
             Err(err) => Err(self.fail(err, SUBJECT).await),
         }
@@ -266,16 +267,20 @@ impl DockerService {
     pub async fn statistics(&self) -> Result<Value, AppError> {
         let client = self.client().await?;
         let volumes = async {
-            client
-                .list_volumes(None::<ListVolumesOptions>)
-                .await
-                .map(|v| v.volumes.map(|list| list.len()).unwrap_or(0))
+            self.call(
+                Operation::VolumeList,
+                client.list_volumes(None::<ListVolumesOptions>),
+            )
+            .await
+            .map(|v| v.volumes.map(|list| list.len()).unwrap_or(0))
         };
         let networks = async {
-            client
-                .list_networks(None::<ListNetworksOptions>)
-                .await
-                .map(|list| list.len())
+            self.call(
+                Operation::NetworkList,
+                client.list_networks(None::<ListNetworksOptions>),
+            )
+            .await
+            .map(|list| list.len())
         };
         let (info, disk, volumes, networks) = tokio::join!(
             self.raw_info(),
@@ -328,7 +333,7 @@ impl DockerService {
     /// `/health`: whether the daemon answers, and its version when it does.
     pub async fn health(&self) -> Result<Value, AppError> {
         let client = self.client().await?;
-        if let Err(err) = client.ping().await {
+        if let Err(err) = self.call(Operation::SystemPing, client.ping()).await {
             return Err(self.fail(err, SUBJECT).await);
         }
         let version = self.version().await?;

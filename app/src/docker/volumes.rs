@@ -9,7 +9,7 @@ use bollard::query_parameters::{
 };
 use serde_json::Value;
 
-use super::{DockerService, is_docker_name, now_rfc3339};
+use super::{DockerService, Operation, is_docker_name, now_rfc3339};
 use crate::error::AppError;
 use crate::model::human_size;
 use crate::model::volumes::{
@@ -238,7 +238,8 @@ impl DockerService {
     /// `docker volume ls`, sorted by name.
     pub async fn list_volumes(&self) -> Result<Vec<VolumeSummary>, AppError> {
         let client = self.client().await?;
-        let response = match client.list_volumes(None::<ListVolumesOptions>).await {
+        let list = client.list_volumes(None::<ListVolumesOptions>);
+        let response = match self.call(Operation::VolumeList, list).await {
             Ok(response) => response,
             Err(err) => return Err(self.fail(err, "Volume list").await),
         };
@@ -266,7 +267,8 @@ impl DockerService {
             )])),
             ..Default::default()
         };
-        match client.list_containers(Some(options)).await {
+        let list = client.list_containers(Some(options));
+        match self.call(Operation::ContainerList, list).await {
             Ok(items) => Ok(items),
             Err(err) => Err(self.fail(err, "Container list").await),
         }
@@ -275,7 +277,10 @@ impl DockerService {
     async fn inspect_volume_raw(&self, name: &str) -> Result<Volume, AppError> {
         validate_volume_reference(name)?;
         let client = self.client().await?;
-        match client.inspect_volume(name).await {
+        match self
+            .call(Operation::VolumeInspect, client.inspect_volume(name))
+            .await
+        {
             Ok(volume) => Ok(volume),
             Err(err) => Err(self.fail(err, &subject(name)).await),
         }
@@ -353,7 +358,10 @@ impl DockerService {
                 .check_volume_options(options.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
         }
         if let Some(name) = &request.name {
-            match client.inspect_volume(name).await {
+            match self
+                .call(Operation::VolumeInspect, client.inspect_volume(name))
+                .await
+            {
                 Ok(existing) => return existing_volume(existing, &request),
                 Err(BollardError::DockerResponseServerError {
                     status_code: 404, ..
@@ -369,7 +377,8 @@ impl DockerService {
             labels: request.labels.clone().map(|l| l.into_iter().collect()),
             ..Default::default()
         };
-        let volume = match client.create_volume(config).await {
+        let create = client.create_volume(config);
+        let volume = match self.call(Operation::VolumeCreate, create).await {
             Ok(volume) => volume,
             Err(BollardError::DockerResponseServerError {
                 status_code: 404,
@@ -409,10 +418,8 @@ impl DockerService {
             self.inspect_volume_raw(name).await?;
         }
         let client = self.client().await?;
-        match client
-            .remove_volume(name, Some(RemoveVolumeOptions { force }))
-            .await
-        {
+        let remove = client.remove_volume(name, Some(RemoveVolumeOptions { force }));
+        match self.call(Operation::VolumeRemove, remove).await {
             Ok(()) => Ok(VolumeResult {
                 message: format!("Volume '{name}' removed"),
                 name: name.to_string(),
@@ -456,7 +463,8 @@ impl DockerService {
         let options = PruneVolumesOptions {
             filters: (!filters.is_empty()).then_some(filters),
         };
-        let response = match client.prune_volumes(Some(options)).await {
+        let prune = client.prune_volumes(Some(options));
+        let response = match self.call(Operation::VolumePrune, prune).await {
             Ok(response) => response,
             Err(err) => return Err(self.fail(err, "Volume prune").await),
         };
@@ -484,7 +492,10 @@ impl DockerService {
         };
         let (doc, containers) = tokio::join!(
             self.disk_usage_document(),
-            client.list_containers(Some(options))
+            self.call(
+                Operation::ContainerList,
+                client.list_containers(Some(options))
+            )
         );
         let doc = doc?;
         let containers = match containers {
