@@ -4,6 +4,7 @@
 
 pub mod calls;
 pub mod containers;
+mod disk_usage;
 mod errors;
 pub mod events;
 pub mod exec;

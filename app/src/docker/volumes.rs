@@ -7,8 +7,8 @@ use bollard::models::{ContainerSummary as DockerContainerSummary, Volume, Volume
 use bollard::query_parameters::{
     ListContainersOptions, ListVolumesOptions, PruneVolumesOptions, RemoveVolumeOptions,
 };
-use serde_json::Value;
 
+use super::disk_usage::VolumeDiskUsage;
 use super::{DockerService, Operation, is_docker_name, now_rfc3339};
 use crate::error::AppError;
 use crate::model::human_size;
@@ -126,50 +126,8 @@ pub(crate) fn label_filter(
     }
 }
 
-/// Finds a volume's size and reference count in a `/system/df` document of either shape.
-fn df_volumes(doc: &Value) -> Vec<(String, String, i64, i64)> {
-    let items = doc
-        .get("Volumes")
-        .and_then(Value::as_array)
-        .or_else(|| {
-            doc.get("VolumeUsage")
-                .and_then(|u| u.get("Items"))
-                .and_then(Value::as_array)
-        })
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    items
-        .iter()
-        .map(|volume| {
-            let text = |key: &str| {
-                volume
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            let usage = volume.get("UsageData");
-            let number = |key: &str| {
-                usage
-                    .and_then(|u| u.get(key))
-                    .and_then(Value::as_i64)
-                    .unwrap_or(-1)
-            };
-            (
-                text("Name"),
-                text("Driver"),
-                number("Size"),
-                number("RefCount"),
-            )
-        })
-        .collect()
-}
-
 /// Builds the statistics from the df volumes and the containers' mounts.
-fn build_stats(
-    df: Vec<(String, String, i64, i64)>,
-    containers: &[DockerContainerSummary],
-) -> VolumeStats {
+fn build_stats(df: Vec<VolumeDiskUsage>, containers: &[DockerContainerSummary]) -> VolumeStats {
     let mut users: HashMap<String, Vec<String>> = HashMap::new();
     for container in containers {
         for mount in container.mounts.as_deref().unwrap_or_default() {
@@ -187,7 +145,13 @@ fn build_stats(
     let (mut total, mut reclaimable, mut in_use) = (0i64, 0i64, 0usize);
     let mut volumes: Vec<VolumeUsage> = df
         .into_iter()
-        .map(|(name, driver, size, ref_count)| {
+        .map(|volume| {
+            let VolumeDiskUsage {
+                name,
+                driver,
+                size,
+                ref_count,
+            } = volume;
             let mut containers = users.remove(&name).unwrap_or_default();
             containers.sort();
             let used = ref_count > 0 || !containers.is_empty();
@@ -502,7 +466,7 @@ impl DockerService {
             Ok(items) => items,
             Err(err) => return Err(self.fail(err, "Container list").await),
         };
-        Ok(build_stats(df_volumes(&doc), &containers))
+        Ok(build_stats(doc.volumes(), &containers))
     }
 }
 
@@ -545,6 +509,7 @@ fn existing_volume(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::docker::disk_usage::DiskUsageDocument;
     use serde_json::json;
 
     #[test]
@@ -603,16 +568,17 @@ mod tests {
 
     #[test]
     fn stats_join_sizes_and_users() {
-        let doc = json!({"Volumes": [
+        let doc: DiskUsageDocument = serde_json::from_value(json!({"Volumes": [
             {"Name": "a", "Driver": "local", "UsageData": {"Size": 100, "RefCount": 1}},
             {"Name": "b", "Driver": "local", "UsageData": {"Size": 50, "RefCount": 0}},
             {"Name": "c", "Driver": "nfs", "UsageData": {"Size": -1, "RefCount": 0}}
-        ]});
+        ]}))
+        .expect("a df document");
         let containers: Vec<DockerContainerSummary> = serde_json::from_value(json!([
             {"Id": "0123456789abcdef", "Names": ["/web"], "Mounts": [{"Type": "volume", "Name": "a"}]}
         ]))
         .expect("valid");
-        let stats = build_stats(df_volumes(&doc), &containers);
+        let stats = build_stats(doc.volumes(), &containers);
         assert_eq!(stats.total_count, 3);
         assert_eq!(stats.total_size_bytes, 150);
         assert_eq!(stats.in_use, 1);
