@@ -1,6 +1,8 @@
 //! Prometheus metrics: what every request counts and how long it took (by route template, never by raw
-//! path), and what is read at scrape time (whether the daemon answers, containers by state, open
-//! streams by kind). Written in the Prometheus text exposition format 0.0.4.
+//! path), how long the daemon took to answer each kind of call and how those calls ended (counted by the
+//! service layer, see [`app::docker::calls`]), and what is read at scrape time (whether the daemon
+//! answers, containers by state, open streams by kind). Written in the Prometheus text exposition
+//! format 0.0.4.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -12,16 +14,12 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::AppState;
-use app::docker::{DockerService, StreamKind};
+use app::docker::calls::DURATION_BUCKETS;
+use app::docker::{CallMetrics, DockerService, Outcome, StreamKind};
 
 /// The `route` label of a request that matched no route (a fixed value: raw paths would let any
 /// client create unbounded series).
 pub const UNMATCHED_ROUTE: &str = "unmatched";
-
-/// Upper bounds (seconds) of the request duration histogram's buckets.
-pub const DURATION_BUCKETS: [f64; 12] = [
-    0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0,
-];
 
 /// How long a scrape waits for the daemon's ping before reporting it down.
 const PING_LIMIT: Duration = Duration::from_secs(2);
@@ -42,12 +40,11 @@ const KNOWN_METHODS: [&str; 9] = [
     "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE",
 ];
 
-/// One histogram: observations per bucket (not cumulative; the last slot is `+Inf`), their sum and count.
+/// One histogram: observations per bucket (not cumulative; the last slot is `+Inf`) and their sum.
 #[derive(Debug, Clone, Default)]
 struct Histogram {
     buckets: [u64; DURATION_BUCKETS.len() + 1],
     sum: f64,
-    count: u64,
 }
 
 impl Histogram {
@@ -58,7 +55,6 @@ impl Histogram {
             .unwrap_or(DURATION_BUCKETS.len());
         self.buckets[slot] += 1;
         self.sum += seconds;
-        self.count += 1;
     }
 }
 
@@ -120,31 +116,67 @@ impl HttpMetrics {
         );
         for ((method, route), histogram) in &series.durations {
             let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
-            let mut cumulative = 0;
-            for (bound, count) in DURATION_BUCKETS.iter().zip(&histogram.buckets) {
-                cumulative += count;
-                let _ = writeln!(
-                    out,
-                    "berth_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {cumulative}"
-                );
-            }
-            let _ = writeln!(
+            write_histogram(
                 out,
-                "berth_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-                histogram.count
-            );
-            let _ = writeln!(
-                out,
-                "berth_http_request_duration_seconds_sum{{{labels}}} {}",
-                histogram.sum
-            );
-            let _ = writeln!(
-                out,
-                "berth_http_request_duration_seconds_count{{{labels}}} {}",
-                histogram.count
+                "berth_http_request_duration_seconds",
+                &labels,
+                &histogram.buckets,
+                histogram.sum,
             );
         }
     }
+}
+
+/// Writes `berth_docker_request_duration_seconds` and `berth_docker_requests_total` for every operation
+/// called at least once.
+fn write_daemon_calls(out: &mut String, calls: &CallMetrics) {
+    let summaries = calls.summaries();
+    header(
+        out,
+        "berth_docker_requests_total",
+        "counter",
+        "Daemon calls, by operation and outcome (ok: the daemon answered, 4xx included; error: a 5xx or a transport failure; timeout: no answer within --docker-timeout).",
+    );
+    for summary in &summaries {
+        for (outcome, count) in Outcome::ALL.iter().zip(summary.outcomes) {
+            let _ = writeln!(
+                out,
+                "berth_docker_requests_total{{operation=\"{}\",outcome=\"{}\"}} {count}",
+                summary.operation.name(),
+                outcome.name()
+            );
+        }
+    }
+    header(
+        out,
+        "berth_docker_request_duration_seconds",
+        "histogram",
+        "Time until the daemon answered, by operation (for a stream: until its first answer).",
+    );
+    for summary in &summaries {
+        let labels = format!("operation=\"{}\"", summary.operation.name());
+        write_histogram(
+            out,
+            "berth_docker_request_duration_seconds",
+            &labels,
+            &summary.buckets,
+            summary.sum_seconds,
+        );
+    }
+}
+
+/// Writes one histogram's samples: cumulative buckets from `buckets` (observations per bucket of
+/// [`DURATION_BUCKETS`], the last slot `+Inf`), then its sum and count.
+fn write_histogram(out: &mut String, name: &str, labels: &str, buckets: &[u64], sum: f64) {
+    let mut cumulative = 0;
+    for (bound, count) in DURATION_BUCKETS.iter().zip(buckets) {
+        cumulative += count;
+        let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{bound}\"}} {cumulative}");
+    }
+    let count: u64 = buckets.iter().sum();
+    let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {count}");
+    let _ = writeln!(out, "{name}_sum{{{labels}}} {sum}");
+    let _ = writeln!(out, "{name}_count{{{labels}}} {count}");
 }
 
 /// Middleware (outermost, so it sees every answer, refusals included): counts the request under its
@@ -172,7 +204,8 @@ pub async fn track_requests(
 }
 
 /// The whole exposition: the request metrics, then what the daemon and the service say now (one ping
-/// with a short limit and, when it answers, one container list).
+/// with a short limit and, when it answers, one container list), then the daemon calls counted so far
+/// (this scrape's own included).
 pub async fn exposition(http: &HttpMetrics, docker: &DockerService) -> String {
     let mut out = String::new();
     header(
@@ -244,6 +277,8 @@ pub async fn exposition(http: &HttpMetrics, docker: &DockerService) -> String {
             docker.open_streams_of(kind)
         );
     }
+    // Last, so that the scrape's own ping and list are counted too.
+    write_daemon_calls(&mut out, docker.call_metrics());
     out
 }
 
@@ -296,6 +331,42 @@ mod tests {
             "berth_http_request_duration_seconds_bucket{method=\"other\",route=\"unmatched\",le=\"+Inf\"} 1\n"
         ));
         assert!(out.contains("# TYPE berth_http_request_duration_seconds histogram\n"));
+    }
+
+    #[test]
+    fn daemon_calls_are_written_per_operation_and_outcome_with_a_histogram() {
+        use app::docker::Operation;
+        let calls = CallMetrics::default();
+        calls.record(
+            Operation::ContainerInspect,
+            Outcome::Ok,
+            Duration::from_millis(2),
+        );
+        calls.record(
+            Operation::ContainerInspect,
+            Outcome::Timeout,
+            Duration::from_secs(31),
+        );
+        let mut out = String::new();
+        write_daemon_calls(&mut out, &calls);
+        for line in [
+            "# TYPE berth_docker_requests_total counter\n",
+            "berth_docker_requests_total{operation=\"container_inspect\",outcome=\"ok\"} 1\n",
+            "berth_docker_requests_total{operation=\"container_inspect\",outcome=\"error\"} 0\n",
+            "berth_docker_requests_total{operation=\"container_inspect\",outcome=\"timeout\"} 1\n",
+            "# TYPE berth_docker_request_duration_seconds histogram\n",
+            "berth_docker_request_duration_seconds_bucket{operation=\"container_inspect\",le=\"0.005\"} 1\n",
+            "berth_docker_request_duration_seconds_bucket{operation=\"container_inspect\",le=\"30\"} 1\n",
+            "berth_docker_request_duration_seconds_bucket{operation=\"container_inspect\",le=\"+Inf\"} 2\n",
+            "berth_docker_request_duration_seconds_sum{operation=\"container_inspect\"} 31.002\n",
+            "berth_docker_request_duration_seconds_count{operation=\"container_inspect\"} 2\n",
+        ] {
+            assert!(out.contains(line), "{line} in {out}");
+        }
+        assert!(
+            !out.contains("container_list"),
+            "operations never called are left out: {out}"
+        );
     }
 
     #[test]

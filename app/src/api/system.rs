@@ -3,7 +3,6 @@
 #![allow(missing_docs)]
 
 use leptos::prelude::*;
-use serde_json::Value;
 
 use crate::error::AppError;
 use crate::model::events::DockerEvent;
@@ -11,13 +10,13 @@ use crate::model::system::Dashboard;
 
 /// `docker version`, as `GET /api/system/version` reports it.
 #[server(prefix = "/rpc", endpoint = "system/version", client = crate::api::client::CsrfClient)]
-pub async fn system_version() -> Result<Value, AppError> {
+pub async fn system_version() -> Result<crate::model::system::SystemVersion, AppError> {
     super::with_docker(|docker| async move { docker.version().await }).await
 }
 
 /// Containers by state, images, volumes, networks and disk use, as `GET /api/system/stats` reports them.
 #[server(prefix = "/rpc", endpoint = "system/statistics", client = crate::api::client::CsrfClient)]
-pub async fn system_statistics() -> Result<Value, AppError> {
+pub async fn system_statistics() -> Result<crate::model::system::SystemStatistics, AppError> {
     super::with_docker(|docker| async move { docker.statistics().await }).await
 }
 

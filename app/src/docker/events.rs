@@ -7,7 +7,7 @@ use bollard::query_parameters::EventsOptions;
 use futures_util::{Stream, StreamExt};
 
 use super::streams::{StreamKind, Tracked};
-use super::{DockerService, unix_to_rfc3339};
+use super::{DockerService, Operation, unix_to_rfc3339};
 use crate::error::AppError;
 use crate::model::events::DockerEvent;
 
@@ -137,7 +137,7 @@ impl DockerService {
     ) -> Result<impl Stream<Item = Result<DockerEvent, AppError>> + Send + 'static, AppError> {
         let client = self.client().await?;
         // A version check first, so that an unreachable daemon is a 503 before the stream starts.
-        if let Err(err) = client.ping().await {
+        if let Err(err) = self.call(Operation::SystemPing, client.ping()).await {
             return Err(self.fail(err, "Docker events").await);
         }
         let options = EventsOptions {

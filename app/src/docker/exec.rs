@@ -12,6 +12,7 @@ use futures_util::{Stream, StreamExt};
 use tokio::io::AsyncWrite;
 
 use super::DockerService;
+use super::calls::{CallMetrics, Operation, bounded_call};
 use super::streams::{StreamKind, Tracked};
 use crate::error::AppError;
 use crate::model::live::{CommandLine, ExecRequest, ExecResult};
@@ -98,6 +99,7 @@ pub fn command_words(command: CommandLine) -> Result<Vec<String>, AppError> {
 pub struct ExecControl {
     client: Docker,
     exec_id: String,
+    calls: std::sync::Arc<CallMetrics>,
 }
 
 impl ExecControl {
@@ -112,24 +114,33 @@ impl ExecControl {
             h: i32::from(rows),
             w: i32::from(cols),
         };
-        self.client
-            .resize_exec(&self.exec_id, options)
-            .await
-            .map_err(|err| {
-                super::errors::docker_error_within(err, "Exec session", self.client.timeout())
-            })
+        let resize = self.client.resize_exec(&self.exec_id, options);
+        bounded_call(
+            &self.calls,
+            self.client.timeout(),
+            Operation::ExecResize,
+            resize,
+        )
+        .await
+        .map_err(|err| {
+            super::errors::docker_error_within(err, "Exec session", self.client.timeout())
+        })
     }
 
     /// The exit code, once the process has ended (waits up to a few seconds for the daemon to record it).
     pub async fn exit_code(&self) -> Result<i64, AppError> {
         for _ in 0..100 {
-            let inspect = self
-                .client
-                .inspect_exec(&self.exec_id)
-                .await
-                .map_err(|err| {
-                    super::errors::docker_error_within(err, "Exec session", self.client.timeout())
-                })?;
+            let inspect = self.client.inspect_exec(&self.exec_id);
+            let inspect = bounded_call(
+                &self.calls,
+                self.client.timeout(),
+                Operation::ExecInspect,
+                inspect,
+            )
+            .await
+            .map_err(|err| {
+                super::errors::docker_error_within(err, "Exec session", self.client.timeout())
+            })?;
             if inspect.running != Some(true)
                 && let Some(code) = inspect.exit_code
             {
@@ -184,7 +195,8 @@ impl DockerService {
             ..Default::default()
         };
         let subject = format!("Container '{name}'");
-        let created = match client.create_exec(&full_id, config).await {
+        let create = client.create_exec(&full_id, config);
+        let created = match self.call(Operation::ExecCreate, create).await {
             Ok(created) => created,
             Err(err) => return Err(self.fail(err, &subject).await),
         };
@@ -193,7 +205,8 @@ impl DockerService {
             tty: options.tty,
             output_capacity: None,
         };
-        let (output, input) = match client.start_exec(&created.id, Some(start)).await {
+        let start = client.start_exec(&created.id, Some(start));
+        let (output, input) = match self.call(Operation::ExecStart, start).await {
             Ok(StartExecResults::Attached { output, input }) => (output, input),
             Ok(StartExecResults::Detached) => {
                 return Err(AppError::Internal("The exec started detached".into()));
@@ -221,6 +234,7 @@ impl DockerService {
             control: ExecControl {
                 client,
                 exec_id: created.id,
+                calls: self.calls.clone(),
             },
         })
     }

@@ -22,7 +22,7 @@ use futures_util::stream::{self, BoxStream};
 use futures_util::{Stream, StreamExt};
 
 use super::streams::{StreamKind, Tracked};
-use super::{DockerService, docker_error, is_connection_error, unix_to_rfc3339};
+use super::{DockerService, Operation, calls, docker_error, is_connection_error, unix_to_rfc3339};
 use crate::error::AppError;
 use crate::model::human_size;
 use crate::model::images::{
@@ -438,7 +438,8 @@ impl DockerService {
             all,
             ..Default::default()
         };
-        let items = match client.list_images(Some(options)).await {
+        let list = client.list_images(Some(options));
+        let items = match self.call(Operation::ImageList, list).await {
             Ok(items) => items,
             Err(err) => return Err(self.fail(err, "Image list").await),
         };
@@ -451,7 +452,9 @@ impl DockerService {
             .map(|id| {
                 let client = client.clone();
                 async move {
-                    let result = client.inspect_image(&id).await;
+                    let result = self
+                        .call(Operation::ImageInspect, client.inspect_image(&id))
+                        .await;
                     (id, result)
                 }
             })
@@ -483,7 +486,10 @@ impl DockerService {
     async fn inspect_image_raw(&self, reference: &str) -> Result<ImageInspect, AppError> {
         validate_reference(reference)?;
         let client = self.client().await?;
-        match client.inspect_image(reference).await {
+        match self
+            .call(Operation::ImageInspect, client.inspect_image(reference))
+            .await
+        {
             Ok(inspect) => Ok(inspect),
             Err(err) => Err(self.fail(err, &subject(reference)).await),
         }
@@ -500,7 +506,10 @@ impl DockerService {
     pub async fn image_history(&self, reference: &str) -> Result<Vec<ImageHistoryEntry>, AppError> {
         validate_reference(reference)?;
         let client = self.client().await?;
-        match client.image_history(reference).await {
+        match self
+            .call(Operation::ImageHistory, client.image_history(reference))
+            .await
+        {
             Ok(items) => Ok(items
                 .into_iter()
                 .map(|item| ImageHistoryEntry {
@@ -530,7 +539,8 @@ impl DockerService {
             noprune: no_prune,
             ..Default::default()
         };
-        match client.remove_image(reference, Some(options), None).await {
+        let remove = client.remove_image(reference, Some(options), None);
+        match self.call(Operation::ImageRemove, remove).await {
             Ok(items) => {
                 let deleted: Vec<String> = items.iter().filter_map(|i| i.deleted.clone()).collect();
                 let untagged: Vec<String> =
@@ -565,8 +575,9 @@ impl DockerService {
         let Some(container) = container_in_message(message) else {
             return AppError::Conflict(format!("Image '{reference}' cannot be removed: {message}"));
         };
-        let name = client
-            .inspect_container(&container, None::<InspectContainerOptions>)
+        let inspect = client.inspect_container(&container, None::<InspectContainerOptions>);
+        let name = self
+            .call(Operation::ContainerInspect, inspect)
             .await
             .ok()
             .and_then(|c| c.name)
@@ -590,7 +601,8 @@ impl DockerService {
         let options = PruneImagesOptions {
             filters: Some(filters),
         };
-        match client.prune_images(Some(options)).await {
+        let prune = client.prune_images(Some(options));
+        match self.call(Operation::ImagePrune, prune).await {
             Ok(response) => {
                 let items = response.images_deleted.unwrap_or_default();
                 let images_deleted: Vec<String> =
@@ -638,7 +650,8 @@ impl DockerService {
             repo: Some(target.repository.clone()),
             tag: target.tag.clone(),
         };
-        if let Err(err) = client.tag_image(reference, Some(options)).await {
+        let tag = client.tag_image(reference, Some(options));
+        if let Err(err) = self.call(Operation::ImageTag, tag).await {
             return Err(self.fail(err, &subject(reference)).await);
         }
         let new_reference = target.full();

@@ -2,7 +2,9 @@
 //!
 //! REST handlers and server functions are thin wrappers around [`DockerService`].
 
+pub mod calls;
 pub mod containers;
+mod disk_usage;
 mod errors;
 pub mod events;
 pub mod exec;
@@ -24,6 +26,7 @@ use bollard::Docker;
 use tokio::sync::RwLock;
 
 use crate::error::AppError;
+pub use calls::{CallMetrics, Operation, Outcome};
 pub use errors::{docker_error, is_connection_error};
 pub use streams::StreamKind;
 pub use time::{now_rfc3339, parse_time_parameter, unix_to_rfc3339};
@@ -60,6 +63,7 @@ pub struct DockerService {
     fleet: containers::FleetWatch,
     data_root: Arc<RwLock<Option<std::path::PathBuf>>>,
     docker_timeout: Duration,
+    calls: Arc<CallMetrics>,
 }
 
 impl DockerService {
@@ -74,6 +78,7 @@ impl DockerService {
             fleet: containers::FleetWatch::default(),
             data_root: Arc::new(RwLock::new(None)),
             docker_timeout: DEFAULT_DOCKER_TIMEOUT,
+            calls: Arc::new(CallMetrics::default()),
         };
         if let Some(socket) = service
             .docker_host()
@@ -98,6 +103,11 @@ impl DockerService {
     /// The bound on daemon calls that are not streams.
     pub fn docker_timeout(&self) -> Duration {
         self.docker_timeout
+    }
+
+    /// The durations and outcomes of this service's daemon calls, per operation.
+    pub fn call_metrics(&self) -> &CallMetrics {
+        &self.calls
     }
 
     /// The policy this service enforces.
@@ -148,7 +158,8 @@ impl DockerService {
         let data_root = match known {
             Some(root) => root,
             None => {
-                let info = match self.client().await?.info().await {
+                let client = self.client().await?;
+                let info = match self.call(Operation::SystemInfo, client.info()).await {
                     Ok(info) => info,
                     Err(err) => return Err(self.fail(err, "The Docker daemon").await),
                 };
@@ -163,8 +174,9 @@ impl DockerService {
         Ok(policy)
     }
 
-    /// A connected client with a negotiated API version, or [`AppError::DaemonUnavailable`]. Its calls
-    /// are bounded by the docker timeout: use it for every call that is not a stream.
+    /// A connected client with a negotiated API version, or [`AppError::DaemonUnavailable`]. Use it for
+    /// every call that is not a stream, each made through [`Self::call`] (which bounds it by the docker
+    /// timeout and counts it); bollard's own timeout on the client bounds the answer's head as well.
     pub async fn client(&self) -> Result<Docker, AppError> {
         if let Some(client) = self.client.read().await.as_ref() {
             return Ok(client.clone());
@@ -177,9 +189,11 @@ impl DockerService {
             tracing::error!(error = %err, "invalid Docker endpoint");
             AppError::DaemonUnavailable
         })?;
-        let negotiated = unconnected
+        let negotiation = unconnected
             .with_timeout(self.docker_timeout)
-            .negotiate_version()
+            .negotiate_version();
+        let negotiated = self
+            .call(Operation::ApiVersionNegotiation, negotiation)
             .await
             .map_err(|err| {
                 tracing::warn!(error = %err, docker_host = %self.docker_host(), "Docker daemon unreachable");
@@ -196,31 +210,12 @@ impl DockerService {
         Ok(self.client().await?.with_timeout(STREAM_ANSWER_TIMEOUT))
     }
 
-    /// Runs `call`, a daemon request made outside bollard, within the docker timeout.
-    pub(crate) async fn within_timeout<T>(
-        &self,
-        call: impl std::future::Future<Output = Result<T, AppError>>,
-        what: &str,
-    ) -> Result<T, AppError> {
-        match tokio::time::timeout(self.docker_timeout, call).await {
-            Ok(result) => result,
-            Err(_) => {
-                tracing::error!(
-                    call = what,
-                    timeout_s = self.docker_timeout.as_secs(),
-                    "Docker daemon did not answer in time"
-                );
-                Err(AppError::DaemonTimeout(self.docker_timeout.as_secs()))
-            }
-        }
-    }
-
     /// Whether the daemon answers a ping within `limit` (for health checks and metrics: never waits
     /// longer, never negotiates for longer).
     pub async fn answers_ping_within(&self, limit: Duration) -> bool {
         let ping = async {
             let client = self.client().await?;
-            match client.ping().await {
+            match self.call(Operation::SystemPing, client.ping()).await {
                 Ok(_) => Ok(()),
                 Err(err) => Err(self.fail(err, "The Docker daemon").await),
             }

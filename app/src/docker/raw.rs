@@ -11,9 +11,8 @@
 
 use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
-use serde_json::Value;
 
-use super::{DockerEndpoint, DockerService};
+use super::{DockerEndpoint, DockerService, Operation};
 use crate::error::AppError;
 
 const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
@@ -35,26 +34,12 @@ impl DockerService {
         }
     }
 
-    /// GETs `path` (e.g. `/system/df`) at the negotiated API version and returns the JSON document.
-    pub(crate) async fn raw_get_json(&self, path: &str, subject: &str) -> Result<Value, AppError> {
-        self.raw_get(path, subject).await
-    }
-
-    /// GETs `path` (with its query) at the negotiated API version and decodes the answer straight into
-    /// `T` (skipping the fields `T` lacks). A daemon refusal is reported like any other daemon call
-    /// about `subject`.
+    /// GETs `path` (with its query) at the negotiated API version, counted as `operation`, and decodes
+    /// the answer straight into `T` (skipping the fields `T` lacks). A daemon refusal is reported like
+    /// any other daemon call about `subject`; the docker timeout covers the answer's body too.
     pub(crate) async fn raw_get<T: DeserializeOwned>(
         &self,
-        path: &str,
-        subject: &str,
-    ) -> Result<T, AppError> {
-        // bollard's timeout covers the answer's head; the body is read within the docker timeout too.
-        self.within_timeout(self.raw_get_unbounded(path, subject), path)
-            .await
-    }
-
-    async fn raw_get_unbounded<T: DeserializeOwned>(
-        &self,
+        operation: Operation,
         path: &str,
         subject: &str,
     ) -> Result<T, AppError> {
@@ -69,14 +54,18 @@ impl DockerService {
                 }
                 request
             });
-        let mut body = Vec::new();
-        let mut chunks = reader.export_container(CARRIER_NAME);
-        while let Some(chunk) = chunks.next().await {
-            match chunk {
-                Ok(bytes) => body.extend_from_slice(&bytes),
-                Err(err) => return Err(self.fail(err, subject).await),
+        let read_body = async {
+            let mut body = Vec::new();
+            let mut chunks = reader.export_container(CARRIER_NAME);
+            while let Some(chunk) = chunks.next().await {
+                body.extend_from_slice(&chunk?);
             }
-        }
+            Ok(body)
+        };
+        let body = match self.call(operation, read_body).await {
+            Ok(body) => body,
+            Err(err) => return Err(self.fail(err, subject).await),
+        };
         serde_json::from_slice(&body).map_err(|err| {
             tracing::error!(error = %err, path, "daemon sent an unreadable answer");
             AppError::Internal(format!("Docker daemon sent an unreadable answer to {path}"))

@@ -7,9 +7,9 @@ use bollard::models::{ContainerSummary as DockerContainerSummary, Volume, Volume
 use bollard::query_parameters::{
     ListContainersOptions, ListVolumesOptions, PruneVolumesOptions, RemoveVolumeOptions,
 };
-use serde_json::Value;
 
-use super::{DockerService, is_docker_name, now_rfc3339};
+use super::disk_usage::VolumeDiskUsage;
+use super::{DockerService, Operation, is_docker_name, now_rfc3339};
 use crate::error::AppError;
 use crate::model::human_size;
 use crate::model::volumes::{
@@ -126,50 +126,8 @@ pub(crate) fn label_filter(
     }
 }
 
-/// Finds a volume's size and reference count in a `/system/df` document of either shape.
-fn df_volumes(doc: &Value) -> Vec<(String, String, i64, i64)> {
-    let items = doc
-        .get("Volumes")
-        .and_then(Value::as_array)
-        .or_else(|| {
-            doc.get("VolumeUsage")
-                .and_then(|u| u.get("Items"))
-                .and_then(Value::as_array)
-        })
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    items
-        .iter()
-        .map(|volume| {
-            let text = |key: &str| {
-                volume
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            let usage = volume.get("UsageData");
-            let number = |key: &str| {
-                usage
-                    .and_then(|u| u.get(key))
-                    .and_then(Value::as_i64)
-                    .unwrap_or(-1)
-            };
-            (
-                text("Name"),
-                text("Driver"),
-                number("Size"),
-                number("RefCount"),
-            )
-        })
-        .collect()
-}
-
 /// Builds the statistics from the df volumes and the containers' mounts.
-fn build_stats(
-    df: Vec<(String, String, i64, i64)>,
-    containers: &[DockerContainerSummary],
-) -> VolumeStats {
+fn build_stats(df: Vec<VolumeDiskUsage>, containers: &[DockerContainerSummary]) -> VolumeStats {
     let mut users: HashMap<String, Vec<String>> = HashMap::new();
     for container in containers {
         for mount in container.mounts.as_deref().unwrap_or_default() {
@@ -187,7 +145,13 @@ fn build_stats(
     let (mut total, mut reclaimable, mut in_use) = (0i64, 0i64, 0usize);
     let mut volumes: Vec<VolumeUsage> = df
         .into_iter()
-        .map(|(name, driver, size, ref_count)| {
+        .map(|volume| {
+            let VolumeDiskUsage {
+                name,
+                driver,
+                size,
+                ref_count,
+            } = volume;
             let mut containers = users.remove(&name).unwrap_or_default();
             containers.sort();
             let used = ref_count > 0 || !containers.is_empty();
@@ -238,7 +202,8 @@ impl DockerService {
     /// `docker volume ls`, sorted by name.
     pub async fn list_volumes(&self) -> Result<Vec<VolumeSummary>, AppError> {
         let client = self.client().await?;
-        let response = match client.list_volumes(None::<ListVolumesOptions>).await {
+        let list = client.list_volumes(None::<ListVolumesOptions>);
+        let response = match self.call(Operation::VolumeList, list).await {
             Ok(response) => response,
             Err(err) => return Err(self.fail(err, "Volume list").await),
         };
@@ -266,7 +231,8 @@ impl DockerService {
             )])),
             ..Default::default()
         };
-        match client.list_containers(Some(options)).await {
+        let list = client.list_containers(Some(options));
+        match self.call(Operation::ContainerList, list).await {
             Ok(items) => Ok(items),
             Err(err) => Err(self.fail(err, "Container list").await),
         }
@@ -275,7 +241,10 @@ impl DockerService {
     async fn inspect_volume_raw(&self, name: &str) -> Result<Volume, AppError> {
         validate_volume_reference(name)?;
         let client = self.client().await?;
-        match client.inspect_volume(name).await {
+        match self
+            .call(Operation::VolumeInspect, client.inspect_volume(name))
+            .await
+        {
             Ok(volume) => Ok(volume),
             Err(err) => Err(self.fail(err, &subject(name)).await),
         }
@@ -353,7 +322,10 @@ impl DockerService {
                 .check_volume_options(options.iter().map(|(k, v)| (k.as_str(), v.as_str())))?;
         }
         if let Some(name) = &request.name {
-            match client.inspect_volume(name).await {
+            match self
+                .call(Operation::VolumeInspect, client.inspect_volume(name))
+                .await
+            {
                 Ok(existing) => return existing_volume(existing, &request),
                 Err(BollardError::DockerResponseServerError {
                     status_code: 404, ..
@@ -369,7 +341,8 @@ impl DockerService {
             labels: request.labels.clone().map(|l| l.into_iter().collect()),
             ..Default::default()
         };
-        let volume = match client.create_volume(config).await {
+        let create = client.create_volume(config);
+        let volume = match self.call(Operation::VolumeCreate, create).await {
             Ok(volume) => volume,
             Err(BollardError::DockerResponseServerError {
                 status_code: 404,
@@ -409,10 +382,8 @@ impl DockerService {
             self.inspect_volume_raw(name).await?;
         }
         let client = self.client().await?;
-        match client
-            .remove_volume(name, Some(RemoveVolumeOptions { force }))
-            .await
-        {
+        let remove = client.remove_volume(name, Some(RemoveVolumeOptions { force }));
+        match self.call(Operation::VolumeRemove, remove).await {
             Ok(()) => Ok(VolumeResult {
                 message: format!("Volume '{name}' removed"),
                 name: name.to_string(),
@@ -456,7 +427,8 @@ impl DockerService {
         let options = PruneVolumesOptions {
             filters: (!filters.is_empty()).then_some(filters),
         };
-        let response = match client.prune_volumes(Some(options)).await {
+        let prune = client.prune_volumes(Some(options));
+        let response = match self.call(Operation::VolumePrune, prune).await {
             Ok(response) => response,
             Err(err) => return Err(self.fail(err, "Volume prune").await),
         };
@@ -484,14 +456,17 @@ impl DockerService {
         };
         let (doc, containers) = tokio::join!(
             self.disk_usage_document(),
-            client.list_containers(Some(options))
+            self.call(
+                Operation::ContainerList,
+                client.list_containers(Some(options))
+            )
         );
         let doc = doc?;
         let containers = match containers {
             Ok(items) => items,
             Err(err) => return Err(self.fail(err, "Container list").await),
         };
-        Ok(build_stats(df_volumes(&doc), &containers))
+        Ok(build_stats(doc.volumes(), &containers))
     }
 }
 
@@ -534,6 +509,7 @@ fn existing_volume(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::docker::disk_usage::DiskUsageDocument;
     use serde_json::json;
 
     #[test]
@@ -592,16 +568,17 @@ mod tests {
 
     #[test]
     fn stats_join_sizes_and_users() {
-        let doc = json!({"Volumes": [
+        let doc: DiskUsageDocument = serde_json::from_value(json!({"Volumes": [
             {"Name": "a", "Driver": "local", "UsageData": {"Size": 100, "RefCount": 1}},
             {"Name": "b", "Driver": "local", "UsageData": {"Size": 50, "RefCount": 0}},
             {"Name": "c", "Driver": "nfs", "UsageData": {"Size": -1, "RefCount": 0}}
-        ]});
+        ]}))
+        .expect("a df document");
         let containers: Vec<DockerContainerSummary> = serde_json::from_value(json!([
             {"Id": "0123456789abcdef", "Names": ["/web"], "Mounts": [{"Type": "volume", "Name": "a"}]}
         ]))
         .expect("valid");
-        let stats = build_stats(df_volumes(&doc), &containers);
+        let stats = build_stats(doc.volumes(), &containers);
         assert_eq!(stats.total_count, 3);
         assert_eq!(stats.total_size_bytes, 150);
         assert_eq!(stats.in_use, 1);

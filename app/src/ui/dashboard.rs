@@ -5,7 +5,6 @@
 use std::sync::atomic::Ordering;
 
 use leptos::prelude::*;
-use serde_json::Value;
 
 use super::ErrorBanner;
 use super::events::{EventRow, merge_events};
@@ -20,13 +19,11 @@ const COUNTING_ACTIONS: [&str; 13] = [
     "import", "load", "prune",
 ];
 
-/// Shows a JSON value as text: strings as they are, `null` as a dash, anything else as JSON.
-pub fn show(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        Value::Null => "—".into(),
-        other => other.to_string(),
-    }
+/// Shows a value the daemon may leave out: as text, or a dash when absent.
+pub fn show<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "—".into(), |value| value.to_string())
 }
 
 /// Whether an event may change what the dashboard counts.
@@ -111,9 +108,8 @@ fn DashboardView(data: Dashboard, live: RwSignal<Vec<DockerEvent>>) -> impl Into
         statistics,
         recent_events,
     } = data;
-    let containers = &statistics["containers"];
-    let disk = &statistics["disk"];
-    let count = |state: &str| show(&containers[state]);
+    let containers = &statistics.containers;
+    let disk = &statistics.disk;
     let recent_events = StoredValue::new(recent_events);
     let recent =
         move || recent_events.with_value(|past| merge_events(&live.get(), past, DASHBOARD_EVENTS));
@@ -123,57 +119,57 @@ fn DashboardView(data: Dashboard, live: RwSignal<Vec<DockerEvent>>) -> impl Into
                 <h2>"Engine"</h2>
                 <p class="card-value health health-ok">"Healthy"</p>
                 <dl class="card-details">
-                    {detail("Version", show(&version["version"]), None)}
-                    {detail("API", show(&version["api_version"]), None)}
-                    {detail("Storage driver", show(&info["driver"]), None)}
+                    {detail("Version", show(&version.version), None)}
+                    {detail("API", show(&version.api_version), None)}
+                    {detail("Storage driver", show(&info.driver), None)}
                 </dl>
             </article>
             <article class="card" data-card="containers">
                 <h2>"Containers"</h2>
-                <p class="card-value"><a href="/containers">{count("total")}</a></p>
+                <p class="card-value"><a href="/containers">{show(&containers.total)}</a></p>
                 <dl class="card-details">
-                    {detail("Running", count("running"), Some("/containers?state=running".into()))}
-                    {detail("Paused", count("paused"), Some("/containers?state=paused".into()))}
-                    {detail("Stopped", count("stopped"), Some("/containers?state=stopped".into()))}
+                    {detail("Running", show(&containers.running), Some("/containers?state=running".into()))}
+                    {detail("Paused", show(&containers.paused), Some("/containers?state=paused".into()))}
+                    {detail("Stopped", show(&containers.stopped), Some("/containers?state=stopped".into()))}
                 </dl>
             </article>
             <article class="card" data-card="images">
                 <h2>"Images"</h2>
-                <p class="card-value"><a href="/images">{show(&statistics["images"])}</a></p>
+                <p class="card-value"><a href="/images">{show(&statistics.images)}</a></p>
                 <dl class="card-details">
-                    {detail("Size", show(&disk["images"]["size"]), None)}
-                    {detail("Reclaimable", show(&disk["images"]["reclaimable"]), None)}
+                    {detail("Size", disk.images.size.clone(), None)}
+                    {detail("Reclaimable", disk.images.reclaimable.clone(), None)}
                 </dl>
             </article>
             <article class="card" data-card="volumes">
                 <h2>"Volumes"</h2>
-                <p class="card-value"><a href="/volumes">{show(&statistics["volumes"])}</a></p>
+                <p class="card-value"><a href="/volumes">{statistics.volumes}</a></p>
                 <dl class="card-details">
-                    {detail("Size", show(&disk["volumes"]["size"]), None)}
-                    {detail("Reclaimable", show(&disk["volumes"]["reclaimable"]), None)}
+                    {detail("Size", disk.volumes.size.clone(), None)}
+                    {detail("Reclaimable", disk.volumes.reclaimable.clone(), None)}
                 </dl>
             </article>
             <article class="card" data-card="networks">
                 <h2>"Networks"</h2>
-                <p class="card-value"><a href="/networks">{show(&statistics["networks"])}</a></p>
+                <p class="card-value"><a href="/networks">{statistics.networks}</a></p>
             </article>
             <article class="card" data-card="disk">
                 <h2>"Disk usage"</h2>
-                <p class="card-value">{show(&disk["total_size"])}</p>
+                <p class="card-value">{disk.total_size.clone()}</p>
                 <dl class="card-details">
-                    {detail("Reclaimable", show(&disk["total_reclaimable"]), None)}
-                    {detail("Containers", show(&disk["containers"]["size"]), None)}
-                    {detail("Build cache", show(&disk["build_cache"]["size"]), None)}
+                    {detail("Reclaimable", disk.total_reclaimable.clone(), None)}
+                    {detail("Containers", disk.containers.size.clone(), None)}
+                    {detail("Build cache", disk.build_cache.size.clone(), None)}
                 </dl>
             </article>
             <article class="card" data-card="host">
                 <h2>"Host"</h2>
-                <p class="card-value host-name">{show(&info["name"])}</p>
+                <p class="card-value host-name">{show(&info.name)}</p>
                 <dl class="card-details">
-                    {detail("OS", show(&info["operating_system"]), None)}
-                    {detail("Kernel", show(&info["kernel_version"]), None)}
-                    {detail("CPUs", show(&info["ncpu"]), None)}
-                    {detail("Memory", show(&info["mem_total_human"]), None)}
+                    {detail("OS", show(&info.operating_system), None)}
+                    {detail("Kernel", show(&info.kernel_version), None)}
+                    {detail("CPUs", show(&info.ncpu), None)}
+                    {detail("Memory", info.mem_total_human.clone(), None)}
                 </dl>
             </article>
         </div>
@@ -221,8 +217,8 @@ mod tests {
 
     #[test]
     fn absent_values_show_a_dash() {
-        assert_eq!(show(&Value::Null), "—");
-        assert_eq!(show(&serde_json::json!(3)), "3");
-        assert_eq!(show(&serde_json::json!("20.10")), "20.10");
+        assert_eq!(show(&None::<i64>), "—");
+        assert_eq!(show(&Some(3)), "3");
+        assert_eq!(show(&Some("20.10")), "20.10");
     }
 }

@@ -1,10 +1,11 @@
 //! The system page: cards with the daemon's version, object counts and disk usage.
 
 use leptos::prelude::*;
-use serde_json::Value;
 
 use super::ErrorBanner;
+use super::dashboard::show;
 use crate::api::system::{system_statistics, system_version};
+use crate::model::system::{SystemStatistics, SystemVersion};
 
 /// One card of the system overview.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,69 +20,59 @@ pub struct Card {
     pub details: Vec<(&'static str, String)>,
 }
 
-/// Shows a JSON value as text: strings as they are, `null` as a dash, anything else as JSON.
-fn show(value: &Value) -> String {
-    match value {
-        Value::String(text) => text.clone(),
-        Value::Null => "—".into(),
-        other => other.to_string(),
-    }
-}
-
 /// Builds the overview cards from `docker version` and the daemon statistics (both as the REST API
 /// reports them under `/api/system/version` and `/api/system/stats`).
-pub fn overview_cards(version: &Value, stats: &Value) -> Vec<Card> {
-    let disk = &stats["disk"];
-    let size_of = |kind: &str| show(&disk[kind]["size"]);
+pub fn overview_cards(version: &SystemVersion, stats: &SystemStatistics) -> Vec<Card> {
+    let disk = &stats.disk;
     vec![
         Card {
             key: "version",
             title: "Docker",
-            value: show(&version["version"]),
+            value: show(&version.version),
             details: vec![
-                ("API", show(&version["api_version"])),
+                ("API", show(&version.api_version)),
                 (
                     "Platform",
-                    format!("{}/{}", show(&version["os"]), show(&version["arch"])),
+                    format!("{}/{}", show(&version.os), show(&version.arch)),
                 ),
             ],
         },
         Card {
             key: "containers",
             title: "Containers",
-            value: show(&stats["containers"]["total"]),
+            value: show(&stats.containers.total),
             details: vec![
-                ("Running", show(&stats["containers"]["running"])),
-                ("Stopped", show(&stats["containers"]["stopped"])),
-                ("Paused", show(&stats["containers"]["paused"])),
+                ("Running", show(&stats.containers.running)),
+                ("Stopped", show(&stats.containers.stopped)),
+                ("Paused", show(&stats.containers.paused)),
             ],
         },
         Card {
             key: "images",
             title: "Images",
-            value: show(&stats["images"]),
-            details: vec![("Size", size_of("images"))],
+            value: show(&stats.images),
+            details: vec![("Size", disk.images.size.clone())],
         },
         Card {
             key: "volumes",
             title: "Volumes",
-            value: show(&stats["volumes"]),
-            details: vec![("Size", size_of("volumes"))],
+            value: stats.volumes.to_string(),
+            details: vec![("Size", disk.volumes.size.clone())],
         },
         Card {
             key: "networks",
             title: "Networks",
-            value: show(&stats["networks"]),
+            value: stats.networks.to_string(),
             details: Vec::new(),
         },
         Card {
             key: "disk",
             title: "Disk usage",
-            value: show(&disk["total_size"]),
+            value: disk.total_size.clone(),
             details: vec![
-                ("Reclaimable", show(&disk["total_reclaimable"])),
-                ("Containers", size_of("containers")),
-                ("Build cache", size_of("build_cache")),
+                ("Reclaimable", disk.total_reclaimable.clone()),
+                ("Containers", disk.containers.size.clone()),
+                ("Build cache", disk.build_cache.size.clone()),
             ],
         },
     ]
@@ -149,38 +140,60 @@ fn Overview(cards: Vec<Card>) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::overview_cards;
-    use serde_json::json;
+    use crate::model::system::{
+        ContainerCounts, DiskUsage, DiskUsageOfKind, SystemStatistics, SystemVersion,
+    };
+
+    fn sized(size: &str) -> DiskUsageOfKind {
+        DiskUsageOfKind {
+            size: size.into(),
+            ..Default::default()
+        }
+    }
 
     #[test]
     fn cards_read_the_rest_documents() {
-        let version =
-            json!({"version": "20.10.24", "api_version": "1.41", "os": "linux", "arch": "amd64"});
-        let stats = json!({
-            "containers": {"total": 3, "running": 1, "stopped": 2, "paused": 0},
-            "images": 4,
-            "volumes": 2,
-            "networks": 3,
-            "disk": {
-                "images": {"size": "10MB"},
-                "containers": {"size": "1kB"},
-                "volumes": {"size": "0B"},
-                "build_cache": {"size": "0B"},
-                "total_size": "10MB",
-                "total_reclaimable": "5MB",
+        let version = SystemVersion {
+            version: Some("20.10.24".into()),
+            api_version: Some("1.41".into()),
+            os: Some("linux".into()),
+            arch: Some("amd64".into()),
+            ..Default::default()
+        };
+        let stats = SystemStatistics {
+            containers: ContainerCounts {
+                total: Some(3),
+                running: Some(1),
+                stopped: Some(2),
+                paused: Some(0),
             },
-        });
+            images: Some(4),
+            volumes: 2,
+            networks: 3,
+            disk: DiskUsage {
+                images: sized("10MB"),
+                containers: sized("1kB"),
+                volumes: sized("0B"),
+                build_cache: sized("0B"),
+                total_size: "10MB".into(),
+                total_reclaimable: "5MB".into(),
+                ..Default::default()
+            },
+            timestamp: String::new(),
+        };
         let cards = overview_cards(&version, &stats);
         assert_eq!(cards[0].value, "20.10.24");
         assert_eq!(cards[0].details[1].1, "linux/amd64");
         assert_eq!(cards[1].value, "3");
         assert_eq!(cards[1].details[0], ("Running", "1".to_string()));
+        assert_eq!(cards[3].value, "2");
         assert_eq!(cards[5].value, "10MB");
         assert_eq!(cards[5].details[0].1, "5MB");
     }
 
     #[test]
     fn missing_fields_show_a_dash() {
-        let cards = overview_cards(&json!({}), &json!({}));
+        let cards = overview_cards(&SystemVersion::default(), &SystemStatistics::default());
         assert_eq!(cards[0].value, "—");
         assert_eq!(cards[2].value, "—");
     }

@@ -19,7 +19,7 @@ pub fn routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             Method::GET,
             "/metrics",
-            "Prometheus metrics: requests by route, durations, daemon up, containers by state, open streams",
+            "Prometheus metrics: requests by route, durations, daemon calls by operation and outcome with their latency, daemon up, containers by state, open streams",
             get(metrics),
         )
         .requires(Access::viewer("metrics", "read metrics"))

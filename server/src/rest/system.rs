@@ -14,6 +14,7 @@ use crate::auth::access::Access;
 use app::docker::now_rfc3339;
 use app::docker::system::host_information;
 use app::error::AppError;
+use app::model::system::{DiskUsage, SystemInfo, SystemStatistics, SystemStatus, SystemVersion};
 
 /// The system routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -24,7 +25,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get Docker version",
             get(version),
         )
-        .answers_with(200, "version", openapi::any_object)
+        .answers::<SystemVersion>("version")
         .requires(Access::viewer("details", "read the system version")),
         ApiRoute::new(
             Method::GET,
@@ -32,7 +33,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get Docker system information",
             get(info),
         )
-        .answers_with(200, "info", openapi::any_object)
+        .answers::<SystemInfo>("info")
         .requires(Access::viewer("details", "read system information")),
         ApiRoute::new(
             Method::GET,
@@ -40,7 +41,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get Docker disk usage",
             get(disk_usage),
         )
-        .answers_with(200, "usage", openapi::any_object)
+        .answers::<DiskUsage>("usage")
         .requires(Access::viewer("details", "read disk usage")),
         ApiRoute::new(
             Method::GET,
@@ -48,7 +49,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get Docker daemon status",
             get(status),
         )
-        .answers_with(200, "status", openapi::any_object)
+        .answers::<SystemStatus>("status")
         .requires(Access::viewer("details", "read the system status")),
         ApiRoute::new(
             Method::GET,
@@ -56,7 +57,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get overall Docker statistics",
             get(statistics),
         )
-        .answers_with(200, "stats", openapi::any_object)
+        .answers::<SystemStatistics>("stats")
         .requires(Access::viewer("stats", "read system statistics")),
         ApiRoute::new(
             Method::GET,
@@ -114,6 +115,7 @@ async fn health(State(state): State<AppState>) -> Response {
         Ok(details) => {
             let mut body =
                 json!({"status": "healthy", "success": true, "timestamp": now_rfc3339()});
+            let details = serde_json::to_value(details).unwrap_or_default();
             if let (Value::Object(body), Value::Object(details)) = (&mut body, details) {
                 body.extend(details);
             }

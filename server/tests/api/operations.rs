@@ -135,6 +135,91 @@ async fn metrics_count_requests_by_route_template_and_report_daemon_containers_a
     );
 }
 
+/// The count of daemon calls of `operation` that ended with `outcome` (0 while there were none).
+fn daemon_calls(exposition: &str, operation: &str, outcome: &str) -> f64 {
+    sample(
+        exposition,
+        &format!("berth_docker_requests_total{{operation=\"{operation}\",outcome=\"{outcome}\"}}"),
+    )
+    .unwrap_or_default()
+}
+
+/// The number of timed daemon calls of `operation` (0 while there were none).
+fn timed_daemon_calls(exposition: &str, operation: &str) -> f64 {
+    sample(
+        exposition,
+        &format!("berth_docker_request_duration_seconds_count{{operation=\"{operation}\"}}"),
+    )
+    .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn metrics_time_and_count_every_daemon_call_by_operation_and_outcome() {
+    let app = TestApp::spawn().await;
+    app.get("/api/system/version").await.expect(200);
+    let before = app.get("/metrics").await.text;
+    assert!(
+        before.contains("# TYPE berth_docker_request_duration_seconds histogram"),
+        "{before}"
+    );
+    assert!(
+        before.contains("# TYPE berth_docker_requests_total counter"),
+        "{before}"
+    );
+
+    app.get("/api/containers?all=true").await.expect(200);
+    let missing = unique("metrics-call-missing");
+    app.get(&format!("/api/containers/{missing}"))
+        .await
+        .expect_error(404);
+    let after = app.get("/metrics").await.text;
+
+    // The list route's call, and the one this scrape makes for berth_containers.
+    assert_eq!(
+        daemon_calls(&after, "container_list", "ok")
+            - daemon_calls(&before, "container_list", "ok"),
+        2.0,
+        "{after}"
+    );
+    assert_eq!(
+        timed_daemon_calls(&after, "container_list")
+            - timed_daemon_calls(&before, "container_list"),
+        2.0,
+        "{after}"
+    );
+    // A daemon 404 is an answer: ok (errors are 5xx and transport failures).
+    assert_eq!(
+        daemon_calls(&after, "container_inspect", "ok")
+            - daemon_calls(&before, "container_inspect", "ok"),
+        1.0,
+        "{after}"
+    );
+    assert_eq!(
+        daemon_calls(&after, "container_inspect", "error"),
+        0.0,
+        "{after}"
+    );
+    assert_eq!(
+        timed_daemon_calls(&after, "container_inspect")
+            - timed_daemon_calls(&before, "container_inspect"),
+        1.0,
+        "{after}"
+    );
+    assert_eq!(
+        sample(
+            &after,
+            "berth_docker_request_duration_seconds_bucket{operation=\"container_inspect\",le=\"+Inf\"}"
+        ),
+        Some(timed_daemon_calls(&after, "container_inspect")),
+        "{after}"
+    );
+    assert_eq!(daemon_calls(&after, "system_version", "ok"), 1.0, "{after}");
+    assert!(
+        !after.contains(&missing),
+        "names never become labels: {after}"
+    );
+}
+
 #[tokio::test]
 async fn metrics_need_credentials_when_authentication_is_on_and_a_viewer_may_read_them() {
     let app = TestApp::spawn().await;
@@ -176,9 +261,11 @@ async fn every_answer_echoes_the_client_s_request_id_or_carries_a_new_one() {
 
 #[tokio::test]
 async fn a_daemon_call_slower_than_the_docker_timeout_is_a_504_with_the_contract_sentence() {
-    let app = TestApp::spawn_configured(|config| config.docker_timeout = 1).await;
+    // The container is made with the default timeout: on a busy engine a create alone may take a second.
+    let setup = TestApp::spawn().await;
     let name = unique("slow-stop");
-    let _container = stubborn_container(&app, &name).await;
+    let _container = stubborn_container(&setup, &name).await;
+    let app = TestApp::spawn_configured(|config| config.docker_timeout = 1).await;
     let started = Instant::now();
     let reply = app
         .post(
@@ -402,6 +489,17 @@ async fn a_daemon_that_stops_answering_is_a_504_per_call_a_503_health_and_down_i
     let message = app.get("/api/system/info").await.expect_error(504);
     assert_eq!(message, "Docker daemon did not answer within 1 s");
     assert!(started.elapsed() < Duration::from_secs(3));
+    let counted = app.get("/metrics").await.text;
+    assert_eq!(
+        daemon_calls(&counted, "system_info", "ok"),
+        1.0,
+        "{counted}"
+    );
+    assert_eq!(
+        daemon_calls(&counted, "system_info", "timeout"),
+        1.0,
+        "{counted}"
+    );
     let health = app.get("/health").await;
     assert_eq!(health.status.as_u16(), 503, "{}", health.text);
     assert_eq!(health.body["status"], "unhealthy");

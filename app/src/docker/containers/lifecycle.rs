@@ -11,10 +11,8 @@ impl DockerService {
             return Ok(action(message, full_id, name, "started"));
         }
         let client = self.client().await?;
-        let message = match client
-            .start_container(&full_id, None::<StartContainerOptions>)
-            .await
-        {
+        let start = client.start_container(&full_id, None::<StartContainerOptions>);
+        let message = match self.call(Operation::ContainerStart, start).await {
             Ok(()) => format!("Container '{name}' started"),
             Err(err) if is_not_modified(&err) => format!("Container '{name}' is already running"),
             Err(err) => return Err(self.fail(err, &subject(id)).await),
@@ -35,7 +33,8 @@ impl DockerService {
             t: Some(timeout),
             ..Default::default()
         };
-        let message = match client.stop_container(&full_id, Some(options)).await {
+        let stop = client.stop_container(&full_id, Some(options));
+        let message = match self.call(Operation::ContainerStop, stop).await {
             Ok(()) => format!("Container '{name}' stopped"),
             Err(err) if is_not_modified(&err) => format!("Container '{name}' is already stopped"),
             Err(err) => return Err(self.fail(err, &subject(id)).await),
@@ -56,7 +55,8 @@ impl DockerService {
             t: Some(timeout),
             ..Default::default()
         };
-        if let Err(err) = client.restart_container(&full_id, Some(options)).await {
+        let restart = client.restart_container(&full_id, Some(options));
+        if let Err(err) = self.call(Operation::ContainerRestart, restart).await {
             return Err(self.fail(err, &subject(id)).await);
         }
         Ok(action(
@@ -75,7 +75,8 @@ impl DockerService {
             force,
             ..Default::default()
         };
-        match client.remove_container(&full_id, Some(options)).await {
+        let remove = client.remove_container(&full_id, Some(options));
+        match self.call(Operation::ContainerRemove, remove).await {
             Ok(()) => Ok(action(
                 format!("Container '{name}' removed"),
                 full_id,
@@ -104,7 +105,8 @@ impl DockerService {
         let options = KillContainerOptions {
             signal: signal.clone(),
         };
-        match client.kill_container(&full_id, Some(options)).await {
+        let kill = client.kill_container(&full_id, Some(options));
+        match self.call(Operation::ContainerKill, kill).await {
             Ok(()) => Ok(action(
                 format!("Signal {signal} sent to container '{name}'"),
                 full_id,
@@ -124,7 +126,8 @@ impl DockerService {
     pub async fn pause_container(&self, id: &str) -> Result<ActionResult, AppError> {
         let (full_id, name) = self.resolve(id).await?;
         let client = self.client().await?;
-        match client.pause_container(&full_id).await {
+        let pause = client.pause_container(&full_id);
+        match self.call(Operation::ContainerPause, pause).await {
             Ok(()) => Ok(action(
                 format!("Container '{name}' paused"),
                 full_id,
@@ -145,7 +148,8 @@ impl DockerService {
     pub async fn unpause_container(&self, id: &str) -> Result<ActionResult, AppError> {
         let (full_id, name) = self.resolve(id).await?;
         let client = self.client().await?;
-        match client.unpause_container(&full_id).await {
+        let unpause = client.unpause_container(&full_id);
+        match self.call(Operation::ContainerUnpause, unpause).await {
             Ok(()) => Ok(action(
                 format!("Container '{name}' unpaused"),
                 full_id,
@@ -181,7 +185,8 @@ impl DockerService {
         let options = RenameContainerOptions {
             name: new_name.to_string(),
         };
-        match client.rename_container(&full_id, options).await {
+        let rename = client.rename_container(&full_id, options);
+        match self.call(Operation::ContainerRename, rename).await {
             Ok(()) => Ok(action(
                 format!("Container renamed to '{new_name}'"),
                 full_id,

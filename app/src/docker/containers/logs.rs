@@ -13,7 +13,7 @@ use regex::{Regex, RegexBuilder};
 
 use super::{LogTail, subject};
 use crate::docker::streams::{StreamKind, Tracked};
-use crate::docker::{DockerService, now_rfc3339};
+use crate::docker::{DockerService, Operation, now_rfc3339};
 use crate::error::AppError;
 use crate::model::containers::ContainerLogs;
 use crate::model::live::LogLine;
@@ -335,7 +335,13 @@ impl DockerService {
         let options = request.daemon_options(follow)?;
         let (full_id, name) = self.resolve(id).await?;
         let client = self.stream_client().await?;
-        let frames = client.logs(&full_id, Some(options));
+        let frames = self.timed_stream(
+            Operation::ContainerLogs,
+            client.logs(&full_id, Some(options)),
+        );
+        // A followed log's first answer waits for the container to write: only reads of the history
+        // are timed.
+        let frames = if follow { frames.untimed() } else { frames };
         let lines = lines_of(
             frames,
             request.timestamps,

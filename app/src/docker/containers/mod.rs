@@ -18,7 +18,7 @@ use bollard::query_parameters::{
 use futures_util::StreamExt;
 use serde::Deserialize;
 
-use super::{DockerService, unix_to_rfc3339};
+use super::{DockerService, Operation, unix_to_rfc3339};
 use crate::error::AppError;
 use crate::model::ActionResult;
 use crate::model::containers::{
@@ -393,7 +393,9 @@ impl DockerService {
             path.push_str("filters=");
             path.push_str(&percent_encode(&filters));
         }
-        let listed: Vec<ListedContainer> = self.raw_get(&path, "Container list").await?;
+        let listed: Vec<ListedContainer> = self
+            .raw_get(Operation::ContainerList, &path, "Container list")
+            .await?;
         Ok(listed.into_iter().map(summary_from_listed).collect())
     }
 
@@ -429,10 +431,8 @@ impl DockerService {
 
     async fn inspect_raw(&self, id: &str) -> Result<ContainerInspectResponse, AppError> {
         let client = self.client().await?;
-        match client
-            .inspect_container(id, None::<InspectContainerOptions>)
-            .await
-        {
+        let inspect = client.inspect_container(id, None::<InspectContainerOptions>);
+        match self.call(Operation::ContainerInspect, inspect).await {
             Ok(inspect) => Ok(inspect),
             Err(err) => Err(self.fail(err, &subject(id)).await),
         }
@@ -496,7 +496,8 @@ impl DockerService {
             ..Default::default()
         });
         let label = spec.name.clone().unwrap_or_else(|| spec.image.clone());
-        let created = match client.create_container(options, spec.body).await {
+        let create = client.create_container(options, spec.body);
+        let created = match self.call(Operation::ContainerCreate, create).await {
             Ok(created) => created,
             Err(BollardError::DockerResponseServerError {
                 status_code: 404,
@@ -557,7 +558,8 @@ impl DockerService {
         let (full_id, name) = self.resolve(id).await?;
         let client = self.client().await?;
         let options = ps_args.map(|ps_args| TopOptions { ps_args });
-        match client.top_processes(&full_id, options).await {
+        let top = client.top_processes(&full_id, options);
+        match self.call(Operation::ContainerTop, top).await {
             Ok(top) => Ok(ContainerProcesses {
                 container_id: full_id,
                 titles: top.titles.unwrap_or_default(),
@@ -586,7 +588,10 @@ impl DockerService {
             stream: false,
             one_shot: false,
         };
-        let mut stream = client.stats(&full_id, Some(options));
+        let mut stream = self.timed_stream(
+            Operation::ContainerStats,
+            client.stats(&full_id, Some(options)),
+        );
         match stream.next().await {
             Some(Ok(stats)) => Ok(stats_from_docker(full_id, name, stats)),
             Some(Err(err)) => Err(self.fail(err, &subject(id)).await),

@@ -8,8 +8,8 @@ use bollard::query_parameters::{ListContainersOptions, StatsOptions};
 use futures_util::{Stream, StreamExt, stream};
 
 use super::{stats_from_docker, subject, trim_name};
-use crate::docker::DockerService;
 use crate::docker::streams::{StreamKind, Tracked};
+use crate::docker::{DockerService, Operation};
 use crate::error::AppError;
 use crate::model::containers::ContainerStats;
 
@@ -83,7 +83,11 @@ impl DockerService {
         };
         let service = self.clone();
         let what = subject(&name);
-        let samples = client.stats(&full_id, Some(options)).then(move |item| {
+        let daemon_samples = self.timed_stream(
+            Operation::ContainerStats,
+            client.stats(&full_id, Some(options)),
+        );
+        let samples = daemon_samples.then(move |item| {
             let (service, what, full_id, name) =
                 (service.clone(), what.clone(), full_id.clone(), name.clone());
             async move {
@@ -106,10 +110,8 @@ impl DockerService {
     /// daemon's one-shot stats, up to [`FLEET_STATS_CONCURRENCY`] at a time.
     pub async fn fleet_stats(&self) -> Result<Vec<ContainerStats>, AppError> {
         let client = self.client().await?;
-        let running = match client
-            .list_containers(Some(ListContainersOptions::default()))
-            .await
-        {
+        let list = client.list_containers(Some(ListContainersOptions::default()));
+        let running = match self.call(Operation::ContainerList, list).await {
             Ok(items) => items,
             Err(err) => return Err(self.fail(err, "Container list").await),
         };
@@ -140,7 +142,8 @@ impl DockerService {
                         stream: false,
                         one_shot: true,
                     };
-                    let mut samples = client.stats(&id, Some(options));
+                    let mut samples = service
+                        .timed_stream(Operation::ContainerStats, client.stats(&id, Some(options)));
                     match samples.next().await {
                         Some(Ok(stats)) => {
                             let stats = with_previous_cpu(&id, stats);

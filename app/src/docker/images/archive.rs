@@ -10,7 +10,7 @@ impl DockerService {
     ) -> Result<BoxStream<'static, Result<Bytes, std::io::Error>>, AppError> {
         self.inspect_image_raw(reference).await?;
         let client = self.stream_client().await?;
-        let export = client.export_image(reference);
+        let export = self.timed_stream(Operation::ImageSave, client.export_image(reference));
         // The daemon is asked on the first poll: wait for its first chunk, so that an image removed since
         // the inspect is still a plain error answer rather than a download cut off at its first byte.
         let (first, rest) = first_chunk(export).await;
@@ -37,8 +37,8 @@ impl DockerService {
         S: Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static,
     {
         let client = self.stream_client().await?;
-        let mut progress =
-            Box::pin(client.import_image_stream(ImportImageOptions::default(), archive, None));
+        let import = client.import_image_stream(ImportImageOptions::default(), archive, None);
+        let mut progress = self.timed_stream(Operation::ImageLoad, import);
         let mut lines = Vec::new();
         while let Some(item) = progress.next().await {
             match item {

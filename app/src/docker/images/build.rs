@@ -107,7 +107,7 @@ impl DockerService {
             ..Default::default()
         };
         let client = self.stream_client().await?;
-        let progress = forward_build(client, options, context);
+        let progress = forward_build(self.clone(), client, options, context);
         let state = BuildState {
             progress: Some(progress),
             service: self.clone(),
@@ -162,6 +162,7 @@ type BuildStream =
 /// Runs the daemon's build stream (which borrows its client) in a task of its own, forwarding its
 /// messages; the task ends, dropping the daemon connection, when the receiving side is dropped.
 fn forward_build(
+    service: DockerService,
     client: bollard::Docker,
     options: BuildImageOptions,
     context: BuildContext,
@@ -172,7 +173,8 @@ fn forward_build(
             BuildContext::Archive(bytes) => bollard::body_full(bytes),
             BuildContext::Upload(stream) => bollard::body_try_stream(stream),
         };
-        let mut progress = std::pin::pin!(client.build_image(options, None, Some(body)));
+        let build = client.build_image(options, None, Some(body));
+        let mut progress = service.timed_stream(Operation::ImageBuild, build);
         loop {
             tokio::select! {
                 _ = sender.closed() => break,

@@ -30,7 +30,10 @@ impl DockerService {
             ..Default::default()
         };
         let auth = credentials(request.auth.or(request.registry_auth));
-        let progress = Box::pin(client.create_image(Some(options), None, auth));
+        let progress = self.timed_stream(
+            Operation::ImagePull,
+            client.create_image(Some(options), None, auth),
+        );
         let state = (Some(progress), self.clone(), reference);
         let steps = stream::unfold(state, |(progress, service, reference)| async move {
             let mut progress = progress?;
@@ -113,7 +116,10 @@ impl DockerService {
             ..Default::default()
         };
         let auth = credentials(request.auth.or(request.registry_auth));
-        let progress = client.push_image(&name.repository, Some(options), auth);
+        let progress = self.timed_stream(
+            Operation::ImagePush,
+            client.push_image(&name.repository, Some(options), auth),
+        );
         let items = drain_registry_stream(progress, &full).await?;
         let digest = items
             .iter()
@@ -153,12 +159,21 @@ impl DockerService {
                 "The image registry could not be reached to search for '{term}': {detail}"
             ))
         };
-        match tokio::time::timeout(SEARCH_TIMEOUT, client.search_images(options)).await {
-            Err(_) => Err(unreachable(format!(
-                "no answer within {} seconds",
-                SEARCH_TIMEOUT.as_secs()
-            ))),
-            Ok(Ok(items)) => Ok(items
+        let search = calls::bounded_call(
+            &self.calls,
+            SEARCH_TIMEOUT,
+            Operation::ImageSearch,
+            client.search_images(options),
+        );
+        // A shorter docker timeout cuts the search first: that is the 504 of any slow daemon call.
+        match search.await {
+            Err(BollardError::RequestTimeoutError) if SEARCH_TIMEOUT <= self.docker_timeout => {
+                Err(unreachable(format!(
+                    "no answer within {} seconds",
+                    SEARCH_TIMEOUT.as_secs()
+                )))
+            }
+            Ok(items) => Ok(items
                 .into_iter()
                 .map(|item| ImageSearchResult {
                     name: item.name.unwrap_or_default(),
@@ -168,8 +183,8 @@ impl DockerService {
                     automated: item.is_automated.unwrap_or_default(),
                 })
                 .collect()),
-            Ok(Err(err)) if is_connection_error(&err) => Err(self.fail(err, "Image search").await),
-            Ok(Err(err)) => match daemon_message(&err) {
+            Err(err) if is_connection_error(&err) => Err(self.fail(err, "Image search").await),
+            Err(err) => match daemon_message(&err) {
                 Some(message) => {
                     // a 5xx answer: the daemon's words go to the log only
                     tracing::warn!(%message, term, "image search failed");

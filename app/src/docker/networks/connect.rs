@@ -111,7 +111,8 @@ impl DockerService {
             }),
         };
         let client = self.client().await?;
-        match client.connect_network(&network_id, body).await {
+        let connect = client.connect_network(&network_id, body);
+        match self.call(Operation::NetworkConnect, connect).await {
             Ok(()) => Ok(network_result(
                 format!("Container '{container_name}' connected to network '{name}'"),
                 &network,
@@ -175,7 +176,8 @@ impl DockerService {
             container: target.clone(),
             force: Some(force),
         };
-        match client.disconnect_network(&network_id, body).await {
+        let disconnect = client.disconnect_network(&network_id, body);
+        match self.call(Operation::NetworkDisconnect, disconnect).await {
             Ok(()) => Ok(network_result(
                 format!("Container '{label}' disconnected from network '{name}'"),
                 &network,

@@ -118,7 +118,8 @@ impl DockerService {
         let options = ListNetworksOptions {
             filters: Some(HashMap::from([("name".to_string(), vec![name.clone()])])),
         };
-        let existing = match client.list_networks(Some(options)).await {
+        let list = client.list_networks(Some(options));
+        let existing = match self.call(Operation::NetworkList, list).await {
             Ok(list) => list,
             Err(err) => return Err(self.fail(err, &subject(&name)).await),
         };
@@ -131,7 +132,8 @@ impl DockerService {
                 short_id(network.id.as_deref().unwrap_or_default())
             )));
         }
-        let created = match client.create_network(body).await {
+        let create = client.create_network(body);
+        let created = match self.call(Operation::NetworkCreate, create).await {
             Ok(created) => created,
             Err(BollardError::DockerResponseServerError {
                 status_code,
@@ -171,7 +173,8 @@ impl DockerService {
             Err(err) => return Err(self.fail(err, &subject(&name)).await),
         };
         if created.warning.contains("already exists") {
-            if let Err(err) = client.remove_network(&created.id).await {
+            let remove = client.remove_network(&created.id);
+            if let Err(err) = self.call(Operation::NetworkRemove, remove).await {
                 tracing::error!(error = %err, id = %created.id, "could not remove a duplicate network");
             }
             return Err(AppError::Conflict(format!(

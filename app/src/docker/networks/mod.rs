@@ -16,7 +16,7 @@ use bollard::query_parameters::{
 use futures_util::future::join_all;
 
 use super::volumes::{label_filter, validate_driver_name, validate_keys};
-use super::{DockerService, is_docker_name, now_rfc3339};
+use super::{DockerService, Operation, is_docker_name, now_rfc3339};
 use crate::error::AppError;
 use crate::model::networks::{
     ConnectRequest, CreateNetworkRequest, DisconnectRequest, IpamPool, IpamPoolRequest, IpamView,
@@ -219,8 +219,14 @@ impl DockerService {
             ..Default::default()
         };
         let (networks, containers) = tokio::join!(
-            client.list_networks(None::<ListNetworksOptions>),
-            client.list_containers(Some(options))
+            self.call(
+                Operation::NetworkList,
+                client.list_networks(None::<ListNetworksOptions>)
+            ),
+            self.call(
+                Operation::ContainerList,
+                client.list_containers(Some(options))
+            )
         );
         let networks = match networks {
             Ok(list) => list,
@@ -236,10 +242,8 @@ impl DockerService {
     async fn inspect_network_raw(&self, id: &str) -> Result<NetworkInspect, AppError> {
         validate_reference(id, "network")?;
         let client = self.client().await?;
-        match client
-            .inspect_network(id, None::<InspectNetworkOptions>)
-            .await
-        {
+        let inspect = client.inspect_network(id, None::<InspectNetworkOptions>);
+        match self.call(Operation::NetworkInspect, inspect).await {
             Ok(network) => Ok(network),
             Err(err) => Err(self.fail(err, &subject(id)).await),
         }
@@ -251,10 +255,8 @@ impl DockerService {
     ) -> Result<ContainerInspectResponse, AppError> {
         validate_reference(container, "container")?;
         let client = self.client().await?;
-        match client
-            .inspect_container(container, None::<InspectContainerOptions>)
-            .await
-        {
+        let inspect = client.inspect_container(container, None::<InspectContainerOptions>);
+        match self.call(Operation::ContainerInspect, inspect).await {
             Ok(inspect) => Ok(inspect),
             Err(err) => Err(self.fail(err, &format!("Container '{container}'")).await),
         }
@@ -277,10 +279,9 @@ impl DockerService {
         let inspections = join_all(endpoints.iter().map(|(container_id, _)| {
             let client = client.clone();
             async move {
-                client
-                    .inspect_container(container_id, None::<InspectContainerOptions>)
-                    .await
-                    .ok()
+                let inspect =
+                    client.inspect_container(container_id, None::<InspectContainerOptions>);
+                self.call(Operation::ContainerInspect, inspect).await.ok()
             }
         }))
         .await;
@@ -358,7 +359,10 @@ impl DockerService {
             return Err(in_use(&network));
         }
         let client = self.client().await?;
-        match client.remove_network(&full_id).await {
+        match self
+            .call(Operation::NetworkRemove, client.remove_network(&full_id))
+            .await
+        {
             Ok(()) => Ok(network_result(
                 format!("Network '{name}' removed"),
                 &network,

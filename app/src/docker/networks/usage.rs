@@ -11,10 +11,8 @@ impl DockerService {
     ) -> Result<PruneNetworksResult, AppError> {
         let filters = label_filter(label)?;
         let client = self.client().await?;
-        let response = match client
-            .prune_networks(Some(PruneNetworksOptions { filters }))
-            .await
-        {
+        let prune = client.prune_networks(Some(PruneNetworksOptions { filters }));
+        let response = match self.call(Operation::NetworkPrune, prune).await {
             Ok(response) => response,
             Err(err) => return Err(self.fail(err, "Network prune").await),
         };
