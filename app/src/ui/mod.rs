@@ -1,6 +1,7 @@
 //! The console's components, one module per resource.
 
 pub mod access;
+pub mod container_create;
 pub mod container_details;
 pub mod containers;
 pub mod dashboard;

@@ -1,7 +1,9 @@
 //! Container operations.
 
+mod bulk;
 mod fleet;
 mod lifecycle;
+mod recreate;
 pub mod logs;
 mod spec;
 mod stats;
@@ -26,6 +28,7 @@ use crate::model::containers::{
     ContainerSummary, CreateContainerRequest, PortBinding, PortMap, RestartPolicy,
 };
 pub(crate) use fleet::FleetWatch;
+pub use bulk::BULK_LIMIT;
 pub use fleet::{FLEET_WATCH_IDLE, FLEET_WATCH_LIMIT};
 pub use spec::{build_create_spec, parse_memory, validate_container_name};
 
