@@ -76,9 +76,9 @@ pub async fn create_container(
     request: CreateContainerRequest,
     start: bool,
 ) -> Result<ActionResult, AppError> {
-    super::with_docker(|docker| async move {
-        docker.create_container_and_start(request, start).await
-    })
+    super::with_docker(
+        |docker| async move { docker.create_container_and_start(request, start).await },
+    )
     .await
 }
 
@@ -108,13 +108,15 @@ pub async fn bulk_container_action(
     action: BulkAction,
     ids: Vec<String>,
 ) -> Result<BulkResult, AppError> {
-    if action == BulkAction::Remove {
-        return Err(AppError::bad_request(
-            "Removing containers goes through containers/bulk-remove",
-        ));
-    }
-    super::with_docker(|docker| async move { docker.bulk_container_action(action, ids).await })
-        .await
+    super::with_docker(|docker| async move {
+        if action == BulkAction::Remove {
+            return Err(AppError::bad_request(
+                "Removing containers goes through containers/bulk-remove",
+            ));
+        }
+        docker.bulk_container_action(action, ids).await
+    })
+    .await
 }
 
 /// Removes several containers at once (running ones by force: the console asks first), with one

@@ -144,7 +144,8 @@ pub fn validate_mount_mode(mode: &str) -> Result<(), AppError> {
 }
 
 /// The shape sentence of a bad `environment` field.
-pub const ENVIRONMENT_SHAPE: &str = r#"Field 'environment' must be a list like ["KEY=value"] or an object like {"KEY": "value"}"#;
+pub const ENVIRONMENT_SHAPE: &str =
+    r#"Field 'environment' must be a list like ["KEY=value"] or an object like {"KEY": "value"}"#;
 
 /// Checks one `KEY=value` environment line: a non-empty key before the first `=`.
 pub fn validate_environment_line(line: &str) -> Result<(), AppError> {
@@ -312,7 +313,8 @@ impl CreateForm {
     /// The request the form stands for, or every field's refusal.
     pub fn to_request(&self) -> Result<CreateContainerRequest, FormErrors> {
         let mut errors = FormErrors::new();
-        let mut refuse = |field: FormField, error: AppError| errors.push((field, error.to_string()));
+        let mut refuse =
+            |field: FormField, error: AppError| errors.push((field, error.to_string()));
         let image = self.image.trim();
         if let Err(error) = validate_image_reference(image) {
             refuse(FormField::Image, error);
@@ -338,7 +340,9 @@ impl CreateForm {
                         (None, _) => {}
                         (Some(binding), Value::Array(list)) => list.push(binding.into()),
                         (Some(binding), slot @ Value::Null) => *slot = binding.into(),
-                        (Some(binding), slot) => *slot = Value::Array(vec![slot.take(), binding.into()]),
+                        (Some(binding), slot) => {
+                            *slot = Value::Array(vec![slot.take(), binding.into()])
+                        }
                     }
                 }
                 Err(error) => refuse(FormField::Port(index), error),
@@ -509,7 +513,12 @@ mod tests {
         let request = CreateForm {
             name: "web".into(),
             command: "sh -c 'echo hi'".into(),
-            ports: vec!["8080:80".into(), "".into(), "8443:80".into(), "53/udp".into()],
+            ports: vec![
+                "8080:80".into(),
+                "".into(),
+                "8443:80".into(),
+                "53/udp".into(),
+            ],
             environment: vec!["A=1".into()],
             volumes: vec!["data:/data".into()],
             labels: vec!["team=web".into()],

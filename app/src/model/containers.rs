@@ -429,7 +429,11 @@ impl BulkResult {
             .map(|o| format!("{}: {}", o.id, o.message))
             .collect();
         if !failures.is_empty() {
-            text.push_str(&format!("; {} failed: {}", failures.len(), failures.join("; ")));
+            text.push_str(&format!(
+                "; {} failed: {}",
+                failures.len(),
+                failures.join("; ")
+            ));
         }
         text
     }
@@ -453,7 +457,11 @@ mod tests {
         };
         let mut result = BulkResult {
             action: BulkAction::Stop,
-            outcomes: vec![outcome("a", true, ""), outcome("b", true, ""), outcome("c", true, "")],
+            outcomes: vec![
+                outcome("a", true, ""),
+                outcome("b", true, ""),
+                outcome("c", true, ""),
+            ],
         };
         assert_eq!(result.summary(), "Stopped 3 containers");
         assert!(!result.any_failed());

@@ -383,7 +383,8 @@ fn ContainersTable(
     }
     let all_selected = move || {
         shown.with(|shown| {
-            !shown.is_empty() && selected.with(|set| shown.iter().all(|(name, _)| set.contains(name)))
+            !shown.is_empty()
+                && selected.with(|set| shown.iter().all(|(name, _)| set.contains(name)))
         })
     };
     let rows = list
@@ -526,7 +527,8 @@ mod tests {
             summary("api", "busybox", "exited", "2026-01-03T00:00:00Z"),
             summary("db", "postgres", "running", "2026-01-01T00:00:00Z"),
         ];
-        let names = |list: &[ContainerSummary]| list.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+        let names =
+            |list: &[ContainerSummary]| list.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
         sort_containers(&mut list, SortKey::Name, true);
         assert_eq!(names(&list), ["api", "db", "web"]);
         sort_containers(&mut list, SortKey::Image, false);

@@ -39,7 +39,10 @@ fn urlencode(value: &str) -> String {
 }
 
 async fn state_of(app: &TestApp, name: &str) -> String {
-    let body = app.get(&format!("/api/containers/{name}")).await.expect(200);
+    let body = app
+        .get(&format!("/api/containers/{name}"))
+        .await
+        .expect(200);
     body["container"]["status"]
         .as_str()
         .unwrap_or_default()
@@ -71,7 +74,10 @@ async fn the_form_s_create_makes_and_starts_a_container_with_its_ports_env_and_v
     .await;
     assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
     assert_eq!(reply.body["status"], "started", "{}", reply.body);
-    let details = app.get(&format!("/api/containers/{name}")).await.expect(200);
+    let details = app
+        .get(&format!("/api/containers/{name}"))
+        .await
+        .expect(200);
     let container = &details["container"];
     assert_eq!(container["status"], "running");
     assert!(
@@ -157,7 +163,10 @@ async fn rename_from_the_console_gives_the_container_its_new_name() {
 #[tokio::test]
 async fn recreate_with_another_image_keeps_the_name_config_and_running_state() {
     let app = TestApp::spawn().await;
-    let tag = format!("berth-test/recreate:{}", unique("tag").replace("berth-test-", ""));
+    let tag = format!(
+        "berth-test/recreate:{}",
+        unique("tag").replace("berth-test-", "")
+    );
     let _image = Cleanup::image(&tag);
     let (repo, version) = tag.split_once(':').expect("tag");
     app.docker
@@ -185,12 +194,25 @@ async fn recreate_with_another_image_keeps_the_name_config_and_running_state() {
     app.post_empty(&format!("/api/containers/{name}/start"))
         .await
         .expect(200);
-    let old_id = app.docker.inspect_container(&name, None).await.expect("old").id;
+    let old_id = app
+        .docker
+        .inspect_container(&name, None)
+        .await
+        .expect("old")
+        .id;
 
-    let reply = call_form(&app, "containers/recreate", &[("id", &name), ("image", &tag)]).await;
+    let reply = call_form(
+        &app,
+        "containers/recreate",
+        &[("id", &name), ("image", &tag)],
+    )
+    .await;
     assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
     assert_eq!(reply.body["name"], guard.name.as_str());
-    let details = app.get(&format!("/api/containers/{name}")).await.expect(200);
+    let details = app
+        .get(&format!("/api/containers/{name}"))
+        .await
+        .expect(200);
     let container = &details["container"];
     assert_eq!(container["image"], tag.as_str());
     assert_eq!(container["status"], "running");
@@ -249,7 +271,10 @@ async fn a_bulk_stop_answers_one_outcome_per_container_and_names_the_missing_one
     )
     .await;
     assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
-    let outcomes = reply.body["outcomes"].as_array().cloned().unwrap_or_default();
+    let outcomes = reply.body["outcomes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(outcomes.len(), 3, "{}", reply.body);
     assert_eq!(outcomes[0]["succeeded"], true);
     assert_eq!(outcomes[1]["succeeded"], true);
@@ -290,9 +315,18 @@ async fn bulk_remove_takes_running_containers_by_force_and_the_operator_function
     .await;
     assert_eq!(refused.status.as_u16(), 400, "{}", refused.body);
     assert_eq!(state_of(&app, &running.name).await, "running");
-    let reply = call_json(&app, "containers/bulk-remove", json!({"ids": [running.name]})).await;
+    let reply = call_json(
+        &app,
+        "containers/bulk-remove",
+        json!({"ids": [running.name]}),
+    )
+    .await;
     assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
-    assert_eq!(reply.body["outcomes"][0]["succeeded"], true, "{}", reply.body);
+    assert_eq!(
+        reply.body["outcomes"][0]["succeeded"], true,
+        "{}",
+        reply.body
+    );
     app.get(&format!("/api/containers/{}", running.name))
         .await
         .expect_error(404);
@@ -301,6 +335,11 @@ async fn bulk_remove_takes_running_containers_by_force_and_the_operator_function
 #[tokio::test]
 async fn a_bulk_action_without_containers_is_a_400() {
     let app = TestApp::spawn().await;
-    let reply = call_json(&app, "containers/bulk", json!({"action": "start", "ids": []})).await;
+    let reply = call_json(
+        &app,
+        "containers/bulk",
+        json!({"action": "start", "ids": []}),
+    )
+    .await;
     assert_eq!(reply.status.as_u16(), 400, "{}", reply.body);
 }

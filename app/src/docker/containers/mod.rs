@@ -3,8 +3,8 @@
 mod bulk;
 mod fleet;
 mod lifecycle;
-mod recreate;
 pub mod logs;
+mod recreate;
 mod spec;
 mod stats;
 
@@ -27,8 +27,8 @@ use crate::model::containers::{
     ContainerDetails, ContainerMount, ContainerNetwork, ContainerProcesses, ContainerStats,
     ContainerSummary, CreateContainerRequest, PortBinding, PortMap, RestartPolicy,
 };
-pub(crate) use fleet::FleetWatch;
 pub use bulk::BULK_LIMIT;
+pub(crate) use fleet::FleetWatch;
 pub use fleet::{FLEET_WATCH_IDLE, FLEET_WATCH_LIMIT};
 pub use spec::{build_create_spec, parse_memory, validate_container_name};
 

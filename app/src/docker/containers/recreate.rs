@@ -2,7 +2,7 @@
 //! and create-then-start for the console's form. Either leaves the engine as it was when it fails.
 
 use bollard::models::{
-    ContainerCreateBody, EndpointSettings, NetworkConnectRequest, NetworkingConfig,
+    ContainerCreateBody, EndpointSettings, HostConfig, NetworkConnectRequest, NetworkingConfig,
 };
 
 use super::*;
@@ -61,7 +61,9 @@ impl DockerService {
             });
         }
         let (body, extra_networks) = recreate_body(&old, image);
-        self.policy_with_engine_paths().await?.check_container(&body)?;
+        self.policy_with_engine_paths()
+            .await?
+            .check_container(&body)?;
 
         let suffix: String = old_id.chars().take(8).collect();
         let temporary = format!("{name}-recreate-{suffix}");
@@ -151,7 +153,15 @@ fn recreate_body(
     let hostname = config
         .hostname
         .filter(|hostname| !hostname.is_empty() && !old_id.starts_with(hostname.as_str()));
-    let host_config = old.host_config.clone();
+    // Inspect reports the daemon's own defaults for the cgroup namespace and the masked and read-only
+    // paths (Berth never sets them, and the policy refuses them in a request): left unset, the daemon
+    // fills them in again.
+    let host_config = old.host_config.clone().map(|host| HostConfig {
+        cgroupns_mode: None,
+        masked_paths: None,
+        readonly_paths: None,
+        ..host
+    });
     let network_mode = host_config
         .as_ref()
         .and_then(|host| host.network_mode.clone())
@@ -163,8 +173,10 @@ fn recreate_body(
         .as_ref()
         .and_then(|settings| settings.networks.clone())
         .unwrap_or_default();
-    let user_defined = !matches!(network_mode.as_str(), "" | "default" | "bridge" | "host" | "none")
-        && !network_mode.starts_with("container:");
+    let user_defined = !matches!(
+        network_mode.as_str(),
+        "" | "default" | "bridge" | "host" | "none"
+    ) && !network_mode.starts_with("container:");
     for (network, endpoint) in networks {
         let aliases: Vec<String> = endpoint
             .aliases
