@@ -30,16 +30,22 @@ pub fn validate_container_name(name: &str) -> Result<(), AppError> {
     }
 }
 
-/// Checks an image reference: present, and only the characters a reference may hold.
+/// Whether `reference` reads as an image reference or id: at most 512 of the characters Docker allows
+/// (`[a-zA-Z0-9._/:@-]`), not starting with a separator.
+pub fn is_image_reference(reference: &str) -> bool {
+    !reference.is_empty()
+        && reference.len() <= 512
+        && !reference.starts_with(['-', '/', ':', '@', '.'])
+        && reference
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@'))
+}
+
+/// Checks the image of a container: present, and a well-formed reference.
 pub fn validate_image_reference(image: &str) -> Result<(), AppError> {
     if image.trim().is_empty() {
-        return Err(AppError::bad_request("Image name is required"));
-    }
-    let valid = image.len() <= 512
-        && image
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@'));
-    if valid {
+        Err(AppError::bad_request("Image name is required"))
+    } else if is_image_reference(image) {
         Ok(())
     } else {
         Err(AppError::bad_request(format!(

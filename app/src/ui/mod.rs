@@ -107,6 +107,37 @@ pub fn ErrorBanner(
     }
 }
 
+/// The frame of every dialog: a backdrop and a modal `role="dialog"` box named by its title; `Esc` inside
+/// it closes it.
+#[component]
+pub fn DialogFrame(
+    /// The id of the element holding the dialog's title.
+    #[prop(into)]
+    labelled_by: String,
+    /// Closes the dialog (on `Esc`).
+    on_close: Callback<()>,
+    /// The dialog's content.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="dialog-backdrop">
+            <div
+                class="dialog"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby=labelled_by
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        on_close.run(());
+                    }
+                }
+            >
+                {children()}
+            </div>
+        </div>
+    }
+}
+
 /// A confirmation for a destructive action: open while `target` holds the object, it names what will be
 /// destroyed, and its confirming button carries the action's name; Cancel or `Esc` closes it.
 #[component]
@@ -130,18 +161,7 @@ where
         target.get().map(|item| {
             let text = describe(&item);
             view! {
-                <div class="dialog-backdrop">
-                    <div
-                        class="dialog"
-                        role="dialog"
-                        aria-modal="true"
-                        aria-labelledby="dialog-title"
-                        on:keydown=move |ev| {
-                            if ev.key() == "Escape" {
-                                target.set(None);
-                            }
-                        }
-                    >
+                <DialogFrame labelled_by="dialog-title" on_close=Callback::new(move |_| target.set(None))>
                         <h2 id="dialog-title">{title}</h2>
                         <p>{text}</p>
                         <div class="dialog-actions">
@@ -157,8 +177,7 @@ where
                                 {confirm}
                             </button>
                         </div>
-                    </div>
-                </div>
+                </DialogFrame>
             }
         })
     }

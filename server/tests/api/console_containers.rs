@@ -4,6 +4,8 @@
 use reqwest::Method;
 use serde_json::{Value, json};
 
+use app::ui::container_details::logs::encode_query_value;
+
 use crate::helpers::*;
 
 /// Calls a server function that takes a JSON body (create, bulk).
@@ -15,7 +17,7 @@ async fn call_json(app: &TestApp, endpoint: &str, body: Value) -> Reply {
 async fn call_form(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> Reply {
     let body = form
         .iter()
-        .map(|(key, value)| format!("{key}={}", urlencode(value)))
+        .map(|(key, value)| format!("{key}={}", encode_query_value(value)))
         .collect::<Vec<_>>()
         .join("&");
     app.request(
@@ -26,16 +28,11 @@ async fn call_form(app: &TestApp, endpoint: &str, form: &[(&str, &str)]) -> Repl
     .await
 }
 
-fn urlencode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+/// Asserts that no container is named `name` (any more).
+async fn assert_no_container(app: &TestApp, name: &str) {
+    app.get(&format!("/api/containers/{name}"))
+        .await
+        .expect_error(404);
 }
 
 async fn state_of(app: &TestApp, name: &str) -> String {
@@ -108,9 +105,7 @@ async fn a_created_container_that_cannot_start_is_removed_again() {
         "{}",
         reply.body
     );
-    app.get(&format!("/api/containers/{name}"))
-        .await
-        .expect_error(404);
+    assert_no_container(&app, &name).await;
 }
 
 #[tokio::test]
@@ -134,9 +129,7 @@ async fn a_form_create_the_server_refuses_answers_400_and_leaves_nothing() {
         "{}",
         reply.body
     );
-    app.get(&format!("/api/containers/{name}"))
-        .await
-        .expect_error(404);
+    assert_no_container(&app, &name).await;
 }
 
 #[tokio::test]
@@ -297,9 +290,7 @@ async fn a_bulk_stop_answers_one_outcome_per_container_and_names_the_missing_one
     .await;
     assert_eq!(removed.status.as_u16(), 200, "{}", removed.body);
     for name in [&first.name, &second.name] {
-        app.get(&format!("/api/containers/{name}"))
-            .await
-            .expect_error(404);
+        assert_no_container(&app, name).await;
     }
 }
 
@@ -327,9 +318,7 @@ async fn bulk_remove_takes_running_containers_by_force_and_the_operator_function
         "{}",
         reply.body
     );
-    app.get(&format!("/api/containers/{}", running.name))
-        .await
-        .expect_error(404);
+    assert_no_container(&app, &running.name).await;
 }
 
 #[tokio::test]

@@ -4,6 +4,7 @@
 use leptos::prelude::*;
 
 use crate::model::container_create::{validate_container_name, validate_image_reference};
+use crate::ui::DialogFrame;
 
 /// A dialog with one labelled text field, checked as it is typed: open while `target` holds the
 /// container's name and the field's first value; Cancel or `Esc` closes it.
@@ -43,18 +44,7 @@ fn FieldDialog(
                 }
             };
             view! {
-                <div class="dialog-backdrop">
-                    <div
-                        class="dialog"
-                        role="dialog"
-                        aria-modal="true"
-                        aria-labelledby=labelled_by
-                        on:keydown=move |ev| {
-                            if ev.key() == "Escape" {
-                                target.set(None);
-                            }
-                        }
-                    >
+                <DialogFrame labelled_by on_close=Callback::new(move |_| target.set(None))>
                         <h2 id=title_id>{title}</h2>
                         <p>{text}</p>
                         <form class="dialog-form" novalidate=true on:submit=submit>
@@ -76,8 +66,7 @@ fn FieldDialog(
                                 <button type="submit" class="primary" disabled=move || error().is_some()>{confirm}</button>
                             </div>
                         </form>
-                    </div>
-                </div>
+                </DialogFrame>
             }
         })
     }
