@@ -100,8 +100,11 @@ async fn a_created_container_that_cannot_start_is_removed_again() {
         }),
     )
     .await;
+    assert_eq!(reply.status.as_u16(), 400, "{}", reply.body);
     assert!(
-        reply.status.is_client_error() || reply.status.is_server_error(),
+        reply.body["BadRequest"]
+            .as_str()
+            .is_some_and(|m| m.contains(&name) && m.contains("/no/such/program")),
         "{}",
         reply.body
     );

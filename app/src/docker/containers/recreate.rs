@@ -20,7 +20,13 @@ impl DockerService {
         if !start {
             return Ok(created);
         }
-        match self.start_container(&created.container_id).await {
+        // Started by name, so that a refusal names the container as the user called it.
+        let target = if created.name.is_empty() {
+            &created.container_id
+        } else {
+            &created.name
+        };
+        match self.start_container(target).await {
             Ok(_) => Ok(ActionResult {
                 message: format!("Container '{}' created and started", created.name),
                 status: "started".into(),
