@@ -57,6 +57,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("") view=ui::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("containers") view=ui::containers::ContainersPage ssr=SsrMode::Async/>
                     <Route
+                        path=(StaticSegment("containers"), StaticSegment("new"))
+                        view=ui::container_create::CreateContainerPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("containers"), ParamSegment("name"))
                         view=ui::container_details::ContainerPage
                         ssr=SsrMode::Async

@@ -101,6 +101,25 @@ test("a viewer sees no actions, and the server refuses them anyway", async ({ pa
   await expect(page.locator("#prune-images")).toHaveCount(0);
 });
 
+test("a viewer sees no Create container link, no bulk actions and no row checkboxes, and the create form is not theirs", async ({
+  page,
+}) => {
+  await signIn(page, VIEWER);
+  await openHydrated(page, "/containers");
+  await expect(page.locator(`#containers-table tr[data-name="${CONTAINER}"]`)).toHaveCount(1);
+  await expect(page.getByRole("link", { name: "Create container" })).toHaveCount(0);
+  await expect(page.getByRole("toolbar", { name: "Bulk actions" })).toHaveCount(0);
+  await expect(page.getByRole("button", { name: /selected containers/ })).toHaveCount(0);
+  await expect(page.getByLabel(`Select ${CONTAINER}`)).toHaveCount(0);
+  await openHydrated(page, "/containers/new");
+  await expect(page.locator(".create-page")).toContainText("for admins");
+  await expect(page.getByLabel("Image", { exact: true })).toHaveCount(0);
+  await openHydrated(page, `/containers/${CONTAINER}`);
+  for (const action of ["Rename", "Recreate"]) {
+    await expect(page.getByRole("button", { name: `${action} ${CONTAINER}`, exact: true })).toHaveCount(0);
+  }
+});
+
 test("an admin stops a container, issues a token shown once, revokes it, manages users, reads the audit trail and signs out", async ({
   page,
   request,

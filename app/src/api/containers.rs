@@ -6,7 +6,10 @@ use leptos::prelude::*;
 
 use crate::error::AppError;
 use crate::model::ActionResult;
-use crate::model::containers::{ContainerDetails, ContainerProcesses, ContainerSummary};
+use crate::model::containers::{
+    BulkAction, BulkResult, ContainerDetails, ContainerProcesses, ContainerSummary,
+    CreateContainerRequest,
+};
 
 /// Lists containers; stopped ones too when `all`.
 #[server(prefix = "/rpc", endpoint = "containers/list", client = crate::api::client::CsrfClient)]
@@ -59,4 +62,74 @@ pub async fn inspect_container(id: String) -> Result<String, AppError> {
             .await?;
     serde_json::to_string_pretty(&document)
         .map_err(|_| AppError::Internal("Could not encode the inspect document".into()))
+}
+
+/// Creates a container from the console's form (the same request and checks as `POST /api/containers`)
+/// and, when `start`, starts it; a container that does not start is removed again.
+#[server(
+    prefix = "/rpc",
+    endpoint = "containers/create",
+    input = server_fn::codec::Json,
+    client = crate::api::client::CsrfClient
+)]
+pub async fn create_container(
+    request: CreateContainerRequest,
+    start: bool,
+) -> Result<ActionResult, AppError> {
+    super::with_docker(
+        |docker| async move { docker.create_container_and_start(request, start).await },
+    )
+    .await
+}
+
+/// Renames a container (`docker rename`).
+#[server(prefix = "/rpc", endpoint = "containers/rename", client = crate::api::client::CsrfClient)]
+pub async fn rename_container(id: String, name: String) -> Result<ActionResult, AppError> {
+    let name = name.trim().to_string();
+    super::with_docker(|docker| async move { docker.rename_container(&id, &name).await }).await
+}
+
+/// Replaces a container by one with the same configuration and another image, keeping its name; a
+/// failure leaves the old container as it was.
+#[server(prefix = "/rpc", endpoint = "containers/recreate", client = crate::api::client::CsrfClient)]
+pub async fn recreate_container(id: String, image: String) -> Result<ActionResult, AppError> {
+    super::with_docker(|docker| async move { docker.recreate_container(&id, &image).await }).await
+}
+
+/// Starts, stops, restarts, kills, pauses or unpauses several containers at once (concurrently), with
+/// one outcome per container. Removing goes through [`bulk_remove_containers`] (admins only).
+#[server(
+    prefix = "/rpc",
+    endpoint = "containers/bulk",
+    input = server_fn::codec::Json,
+    client = crate::api::client::CsrfClient
+)]
+pub async fn bulk_container_action(
+    action: BulkAction,
+    ids: Vec<String>,
+) -> Result<BulkResult, AppError> {
+    super::with_docker(|docker| async move {
+        if action == BulkAction::Remove {
+            return Err(AppError::bad_request(
+                "Removing containers goes through containers/bulk-remove",
+            ));
+        }
+        docker.bulk_container_action(action, ids).await
+    })
+    .await
+}
+
+/// Removes several containers at once (running ones by force: the console asks first), with one
+/// outcome per container.
+#[server(
+    prefix = "/rpc",
+    endpoint = "containers/bulk-remove",
+    input = server_fn::codec::Json,
+    client = crate::api::client::CsrfClient
+)]
+pub async fn bulk_remove_containers(ids: Vec<String>) -> Result<BulkResult, AppError> {
+    super::with_docker(|docker| async move {
+        docker.bulk_container_action(BulkAction::Remove, ids).await
+    })
+    .await
 }

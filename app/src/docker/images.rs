@@ -56,13 +56,7 @@ fn short_id(id: &str) -> String {
 
 /// Checks an image reference or id: the characters Docker allows, passed to the daemon as data.
 pub fn validate_reference(reference: &str) -> Result<(), AppError> {
-    let valid = !reference.is_empty()
-        && reference.len() <= 512
-        && !reference.starts_with(['-', '/', ':', '@', '.'])
-        && reference
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@'));
-    if valid {
+    if crate::model::container_create::is_image_reference(reference) {
         Ok(())
     } else {
         Err(AppError::bad_request(format!(

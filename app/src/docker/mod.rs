@@ -283,14 +283,7 @@ fn connect(host: &str, tls: bool) -> Result<Docker, bollard::errors::Error> {
     }
 }
 
-/// Whether `name` follows Docker's rule for object names, `[a-zA-Z0-9][a-zA-Z0-9_.-]*`, with
-/// `min_len` to 255 characters (container, volume and network names, aliases, path references).
-pub fn is_docker_name(name: &str, min_len: usize) -> bool {
-    let mut chars = name.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphanumeric())
-        && (min_len..=255).contains(&name.len())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
-}
+pub use crate::model::container_create::is_docker_name;
 
 #[cfg(test)]
 mod tests {

@@ -335,3 +335,143 @@ pub struct RenameRequest {
     /// The new name.
     pub name: Option<String>,
 }
+
+/// An action the console applies to several containers at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BulkAction {
+    /// `docker start`.
+    Start,
+    /// `docker stop` (10 s grace period).
+    Stop,
+    /// `docker restart` (10 s grace period).
+    Restart,
+    /// `docker kill` (SIGKILL).
+    Kill,
+    /// `docker pause`.
+    Pause,
+    /// `docker unpause`.
+    Unpause,
+    /// `docker rm --force`: running containers go by force.
+    Remove,
+}
+
+impl BulkAction {
+    /// Every action, in the order of the console's toolbar.
+    pub const ALL: [BulkAction; 7] = [
+        BulkAction::Start,
+        BulkAction::Stop,
+        BulkAction::Restart,
+        BulkAction::Kill,
+        BulkAction::Pause,
+        BulkAction::Unpause,
+        BulkAction::Remove,
+    ];
+
+    /// The button's name: `Start`, `Stop`...
+    pub fn label(self) -> &'static str {
+        match self {
+            BulkAction::Start => "Start",
+            BulkAction::Stop => "Stop",
+            BulkAction::Restart => "Restart",
+            BulkAction::Kill => "Kill",
+            BulkAction::Pause => "Pause",
+            BulkAction::Unpause => "Unpause",
+            BulkAction::Remove => "Remove",
+        }
+    }
+
+    /// The past tense for the toast: `Started`, `Stopped`...
+    pub fn done(self) -> &'static str {
+        match self {
+            BulkAction::Start => "Started",
+            BulkAction::Stop => "Stopped",
+            BulkAction::Restart => "Restarted",
+            BulkAction::Kill => "Killed",
+            BulkAction::Pause => "Paused",
+            BulkAction::Unpause => "Unpaused",
+            BulkAction::Remove => "Removed",
+        }
+    }
+}
+
+/// The outcome of a bulk action for one container.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkOutcome {
+    /// The container as it was named in the request.
+    pub id: String,
+    /// Whether the action succeeded for it.
+    pub succeeded: bool,
+    /// What happened: the action's sentence, or the failure's.
+    pub message: String,
+}
+
+/// The answer of a bulk action: one outcome per container, in the order asked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BulkResult {
+    /// The action applied.
+    pub action: BulkAction,
+    /// One outcome per container.
+    pub outcomes: Vec<BulkOutcome>,
+}
+
+impl BulkResult {
+    /// The toast's sentence: `Stopped 3 containers`, or the successes and then each failure
+    /// (`Stopped 1 container; 1 failed: web: Container 'web' not found`).
+    pub fn summary(&self) -> String {
+        let done = self.outcomes.iter().filter(|o| o.succeeded).count();
+        let plural = |n: usize| if n == 1 { "container" } else { "containers" };
+        let mut text = format!("{} {done} {}", self.action.done(), plural(done));
+        let failures: Vec<String> = self
+            .outcomes
+            .iter()
+            .filter(|o| !o.succeeded)
+            .map(|o| format!("{}: {}", o.id, o.message))
+            .collect();
+        if !failures.is_empty() {
+            text.push_str(&format!(
+                "; {} failed: {}",
+                failures.len(),
+                failures.join("; ")
+            ));
+        }
+        text
+    }
+
+    /// Whether any container failed.
+    pub fn any_failed(&self) -> bool {
+        self.outcomes.iter().any(|o| !o.succeeded)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bulk_summary_counts_successes_and_names_each_failure() {
+        let outcome = |id: &str, succeeded: bool, message: &str| BulkOutcome {
+            id: id.into(),
+            succeeded,
+            message: message.into(),
+        };
+        let mut result = BulkResult {
+            action: BulkAction::Stop,
+            outcomes: vec![
+                outcome("a", true, ""),
+                outcome("b", true, ""),
+                outcome("c", true, ""),
+            ],
+        };
+        assert_eq!(result.summary(), "Stopped 3 containers");
+        assert!(!result.any_failed());
+        result.outcomes = vec![
+            outcome("a", true, ""),
+            outcome("web", false, "Container 'web' not found"),
+        ];
+        assert_eq!(
+            result.summary(),
+            "Stopped 1 container; 1 failed: web: Container 'web' not found"
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! Serde types shared by the Docker layer, the REST API and the console (WASM-safe).
 
 pub mod auth;
+pub mod container_create;
 pub mod containers;
 pub mod events;
 pub mod images;

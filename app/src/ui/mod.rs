@@ -1,6 +1,7 @@
 //! The console's components, one module per resource.
 
 pub mod access;
+pub mod container_create;
 pub mod container_details;
 pub mod containers;
 pub mod dashboard;
@@ -92,7 +93,7 @@ where
 }
 
 /// A row's key: its JSON, so any change to the row's data gives it a new key (and only that row is redrawn).
-fn row_key<R: serde::Serialize>(row: &R) -> String {
+pub(crate) fn row_key<R: serde::Serialize>(row: &R) -> String {
     serde_json::to_string(row).unwrap_or_default()
 }
 
@@ -114,6 +115,37 @@ pub fn ErrorBanner(
             <strong>{title}</strong>
             " "
             <span class="banner-message">{error.to_string()}</span>
+        </div>
+    }
+}
+
+/// The frame of every dialog: a backdrop and a modal `role="dialog"` box named by its title; `Esc` inside
+/// it closes it.
+#[component]
+pub fn DialogFrame(
+    /// The id of the element holding the dialog's title.
+    #[prop(into)]
+    labelled_by: String,
+    /// Closes the dialog (on `Esc`).
+    on_close: Callback<()>,
+    /// The dialog's content.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="dialog-backdrop">
+            <div
+                class="dialog"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby=labelled_by
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        on_close.run(());
+                    }
+                }
+            >
+                {children()}
+            </div>
         </div>
     }
 }
@@ -141,18 +173,7 @@ where
         target.get().map(|item| {
             let text = describe(&item);
             view! {
-                <div class="dialog-backdrop">
-                    <div
-                        class="dialog"
-                        role="dialog"
-                        aria-modal="true"
-                        aria-labelledby="dialog-title"
-                        on:keydown=move |ev| {
-                            if ev.key() == "Escape" {
-                                target.set(None);
-                            }
-                        }
-                    >
+                <DialogFrame labelled_by="dialog-title" on_close=Callback::new(move |_| target.set(None))>
                         <h2 id="dialog-title">{title}</h2>
                         <p>{text}</p>
                         <div class="dialog-actions">
@@ -168,8 +189,7 @@ where
                                 {confirm}
                             </button>
                         </div>
-                    </div>
-                </div>
+                </DialogFrame>
             }
         })
     }

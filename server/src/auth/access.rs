@@ -101,6 +101,26 @@ pub const RPC_ACCESS: &[(&str, Access)] = &[
         Access::admin("remove", "remove containers"),
     ),
     (
+        "containers/create",
+        Access::admin("create", "create containers"),
+    ),
+    (
+        "containers/rename",
+        Access::admin("rename", "rename containers"),
+    ),
+    (
+        "containers/recreate",
+        Access::admin("recreate", "recreate containers"),
+    ),
+    (
+        "containers/bulk",
+        Access::operator("bulk", "act on several containers at once"),
+    ),
+    (
+        "containers/bulk-remove",
+        Access::admin("remove", "remove containers"),
+    ),
+    (
         "containers/details",
         Access::viewer("details", "read container details"),
     ),

@@ -6,6 +6,7 @@ mod abuse;
 mod access;
 mod audit;
 mod auth;
+mod console_containers;
 mod containers;
 mod daemon_down;
 mod errors;

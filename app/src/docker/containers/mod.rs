@@ -1,8 +1,10 @@
 //! Container operations.
 
+mod bulk;
 mod fleet;
 mod lifecycle;
 pub mod logs;
+mod recreate;
 mod spec;
 mod stats;
 
@@ -25,6 +27,7 @@ use crate::model::containers::{
     ContainerDetails, ContainerMount, ContainerNetwork, ContainerProcesses, ContainerStats,
     ContainerSummary, CreateContainerRequest, PortBinding, PortMap, RestartPolicy,
 };
+pub use bulk::BULK_LIMIT;
 pub(crate) use fleet::FleetWatch;
 pub use fleet::{FLEET_WATCH_IDLE, FLEET_WATCH_LIMIT};
 pub use spec::{build_create_spec, parse_memory, validate_container_name};

@@ -14,6 +14,12 @@ use serde_json::Value;
 use crate::docker::policy::normalize_host_path;
 use crate::docker::{Policy, is_docker_name};
 use crate::error::AppError;
+pub use crate::model::container_create::validate_container_name;
+use crate::model::container_create::{
+    ENVIRONMENT_SHAPE, parse_container_port, split_command, validate_environment_line,
+    validate_host_ip, validate_host_port, validate_image_reference, validate_mount_mode,
+    validate_mount_source, validate_mount_target,
+};
 use crate::model::containers::CreateContainerRequest;
 
 mod mounts;
@@ -233,40 +239,15 @@ fn is_builtin_network_mode(mode: &str) -> bool {
     matches!(mode, "bridge" | "host" | "none" | "default") || mode.starts_with("container:")
 }
 
-/// Checks a container name against Docker's rule `[a-zA-Z0-9][a-zA-Z0-9_.-]+`.
-pub fn validate_container_name(name: &str) -> Result<(), AppError> {
-    let name = name.strip_prefix('/').unwrap_or(name);
-    if is_docker_name(name, 2) {
-        Ok(())
-    } else {
-        Err(AppError::bad_request(format!(
-            "Invalid container name '{name}': use 2-255 characters from [a-zA-Z0-9_.-], starting with a letter or digit"
-        )))
-    }
-}
-
-fn validate_image_reference(image: &str) -> Result<(), AppError> {
-    let valid = image.len() <= 512
-        && image
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@'));
-    if valid {
-        Ok(())
-    } else {
-        Err(AppError::bad_request(format!(
-            "Invalid image reference '{image}'"
-        )))
-    }
-}
-
 fn parse_environment(value: &Value) -> Result<Vec<String>, AppError> {
-    const SHAPE: &str = r#"Field 'environment' must be a list like ["KEY=value"] or an object like {"KEY": "value"}"#;
+    const SHAPE: &str = ENVIRONMENT_SHAPE;
     match value {
         Value::Array(items) => items
             .iter()
-            .map(|item| match item.as_str() {
-                Some(line) if !line.is_empty() && !line.starts_with('=') => Ok(line.to_string()),
-                _ => Err(AppError::bad_request(SHAPE)),
+            .map(|item| {
+                let line = item.as_str().ok_or_else(|| AppError::bad_request(SHAPE))?;
+                validate_environment_line(line)?;
+                Ok(line.to_string())
             })
             .collect(),
         Value::Object(map) => map
@@ -329,9 +310,7 @@ fn namespace_mode(
 
 fn parse_command(value: &Value, field: &str) -> Result<Vec<String>, AppError> {
     match value {
-        Value::String(line) => shlex::split(line).ok_or_else(|| {
-            AppError::bad_request(format!("Field '{field}' has unbalanced quotes: {line}"))
-        }),
+        Value::String(line) => split_command(line, field),
         Value::Array(items) => items
             .iter()
             .map(|item| {

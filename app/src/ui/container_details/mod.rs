@@ -1,6 +1,7 @@
 //! The container page `/containers/{name}`: tabs Overview, Logs, Stats, Processes, Terminal and Inspect.
 //! The page follows the container's Docker events, so a state change made elsewhere shows without a reload.
 
+pub mod change;
 pub mod logs;
 pub mod overview;
 pub mod stats;

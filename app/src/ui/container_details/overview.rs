@@ -3,7 +3,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use crate::api::containers::{RemoveContainer, RestartContainer, StartContainer, StopContainer};
+use super::change::{RecreateDialog, RenameDialog};
+use crate::api::containers::{
+    RecreateContainer, RemoveContainer, RenameContainer, RestartContainer, StartContainer,
+    StopContainer,
+};
 use crate::model::auth::Role;
 use crate::model::containers::ContainerDetails;
 use crate::ui::containers::format_ports;
@@ -73,7 +77,10 @@ pub struct ContainerActions {
     stop: ServerAction<StopContainer>,
     restart: ServerAction<RestartContainer>,
     remove: ServerAction<RemoveContainer>,
-    /// Which action was asked for last (0 start, 1 stop, 2 restart, 3 remove): only its outcome shows, so
+    rename: ServerAction<RenameContainer>,
+    recreate: ServerAction<RecreateContainer>,
+    /// Which action was asked for last (0 start, 1 stop, 2 restart, 3 remove, 4 rename, 5 recreate): only
+    /// its outcome shows, so
     /// an old failure clears when the next action succeeds.
     last: RwSignal<Option<usize>>,
 }
@@ -86,12 +93,21 @@ impl ContainerActions {
             stop: ServerAction::new(),
             restart: ServerAction::new(),
             remove: ServerAction::new(),
+            rename: ServerAction::new(),
+            recreate: ServerAction::new(),
             last: RwSignal::new(None),
         };
         let navigate = use_navigate();
+        let to_renamed = navigate.clone();
         Effect::new(move |_| {
             if let Some(Ok(_)) = actions.remove.value().get() {
                 navigate("/containers", Default::default());
+            }
+        });
+        // The page lives at the container's name: a renamed container's page is at its new one.
+        Effect::new(move |_| {
+            if let Some(Ok(renamed)) = actions.rename.value().get() {
+                to_renamed(&format!("/containers/{}", renamed.name), Default::default());
             }
         });
         actions
@@ -103,6 +119,8 @@ impl ContainerActions {
             || self.stop.pending().get()
             || self.restart.pending().get()
             || self.remove.pending().get()
+            || self.rename.pending().get()
+            || self.recreate.pending().get()
     }
 
     /// How many actions have finished (a change means the details should be read again).
@@ -111,6 +129,8 @@ impl ContainerActions {
             + self.stop.version().get()
             + self.restart.version().get()
             + self.remove.version().get()
+            + self.rename.version().get()
+            + self.recreate.version().get()
     }
 
     /// The outcome of the action asked for last: its sentence, or its failure.
@@ -119,7 +139,9 @@ impl ContainerActions {
             0 => self.start.value().get(),
             1 => self.stop.value().get(),
             2 => self.restart.value().get(),
-            _ => self.remove.value().get(),
+            3 => self.remove.value().get(),
+            4 => self.rename.value().get(),
+            _ => self.recreate.value().get(),
         };
         value.map(|outcome| outcome.map(|done| done.message))
     }
@@ -146,6 +168,18 @@ impl ContainerActions {
     pub fn remove(&self, id: String, force: bool) {
         self.last.set(Some(3));
         self.remove.dispatch(RemoveContainer { id, force });
+    }
+
+    /// Renames container `id` to `name` (the page follows it to its new address).
+    pub fn rename(&self, id: String, name: String) {
+        self.last.set(Some(4));
+        self.rename.dispatch(RenameContainer { id, name });
+    }
+
+    /// Replaces container `id` by one with the same configuration made from `image`.
+    pub fn recreate(&self, id: String, image: String) {
+        self.last.set(Some(5));
+        self.recreate.dispatch(RecreateContainer { id, image });
     }
 }
 
@@ -180,6 +214,8 @@ pub fn OverviewTab(
     actions: ContainerActions,
 ) -> impl IntoView {
     let removing = RwSignal::new(None::<(String, bool)>);
+    let renaming = RwSignal::new(None::<(String, String)>);
+    let recreating = RwSignal::new(None::<(String, String)>);
     let busy = move || actions.busy();
 
     let name = container.name.clone();
@@ -188,6 +224,7 @@ pub fn OverviewTab(
     let may_remove = allows(role, Role::Admin);
     let (for_start, for_stop, for_restart, for_remove) =
         (name.clone(), name.clone(), name.clone(), name.clone());
+    let (for_rename, for_recreate, image) = (name.clone(), name.clone(), container.image.clone());
     let buttons = view! {
         <div class="actions container-actions">
             {may_operate.then(|| view! {
@@ -205,6 +242,14 @@ pub fn OverviewTab(
                 </button>
             })}
             {may_remove.then(|| view! {
+                <button class="rename" aria-label=format!("Rename {name}") disabled=busy
+                    on:click=move |_| renaming.set(Some((for_rename.clone(), for_rename.clone())))>
+                    "Rename"
+                </button>
+                <button class="recreate" aria-label=format!("Recreate {name}") disabled=busy
+                    on:click=move |_| recreating.set(Some((for_recreate.clone(), image.clone())))>
+                    "Recreate"
+                </button>
                 <button class="remove danger" aria-label=format!("Remove {name}") disabled=busy
                     on:click=move |_| removing.set(Some((for_remove.clone(), running)))>
                     "Remove"
@@ -343,6 +388,8 @@ pub fn OverviewTab(
             view! { <p class="muted">"No labels."</p> }.into_any()
         }}
         <RemoveContainerDialog target=removing on_remove/>
+        <RenameDialog target=renaming on_rename=Callback::new(move |(id, name)| actions.rename(id, name))/>
+        <RecreateDialog target=recreating on_recreate=Callback::new(move |(id, image)| actions.recreate(id, image))/>
     }
 }
 

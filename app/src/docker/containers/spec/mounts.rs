@@ -3,57 +3,6 @@
 
 use super::*;
 
-pub(super) fn validate_mount_target(target: &str) -> Result<(), AppError> {
-    if target.starts_with('/') && !target.contains(['\0', ':']) {
-        Ok(())
-    } else {
-        Err(AppError::bad_request(format!(
-            "Invalid mount target '{target}' in 'volumes': it must be an absolute path in the container"
-        )))
-    }
-}
-
-pub(super) fn validate_mount_source(source: &str) -> Result<(), AppError> {
-    let is_path = source.starts_with('/');
-    let is_volume_name = is_docker_name(source, 1);
-    if (is_path && !source.contains(['\0', ':'])) || is_volume_name {
-        Ok(())
-    } else {
-        Err(AppError::bad_request(format!(
-            "Invalid mount source '{source}' in 'volumes': use an absolute host path or a volume name"
-        )))
-    }
-}
-
-pub(super) fn validate_mount_mode(mode: &str) -> Result<(), AppError> {
-    let valid = !mode.is_empty()
-        && mode.split(',').all(|part| {
-            matches!(
-                part,
-                "rw" | "ro"
-                    | "z"
-                    | "Z"
-                    | "nocopy"
-                    | "consistent"
-                    | "cached"
-                    | "delegated"
-                    | "shared"
-                    | "rshared"
-                    | "slave"
-                    | "rslave"
-                    | "private"
-                    | "rprivate"
-            )
-        });
-    if valid {
-        Ok(())
-    } else {
-        Err(AppError::bad_request(format!(
-            "Invalid mount mode '{mode}' in 'volumes': use 'rw' or 'ro'"
-        )))
-    }
-}
-
 /// A bind source as the daemon will receive it: a host path with `.`, `..` and repeated slashes collapsed
 /// (the very path the policy judges); a volume name unchanged.
 pub(super) fn clean_source(source: &str) -> Result<String, AppError> {

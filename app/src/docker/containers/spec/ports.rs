@@ -2,38 +2,13 @@
 
 use super::*;
 
-/// Parses a container port key like `80/tcp`, `53/udp` or `8080` (tcp implied).
-pub(super) fn parse_container_port(key: &str) -> Result<String, AppError> {
-    let (port, proto) = key.split_once('/').unwrap_or((key, "tcp"));
-    let proto = proto.to_ascii_lowercase();
-    let port_ok = port.parse::<u16>().is_ok_and(|p| p > 0);
-    if !port_ok || !matches!(proto.as_str(), "tcp" | "udp" | "sctp") {
-        return Err(AppError::bad_request(format!(
-            "Invalid container port '{key}' in 'ports': use a port number with an optional /tcp, /udp or /sctp, like \"80/tcp\""
-        )));
-    }
-    Ok(format!("{port}/{proto}"))
-}
-
 pub(super) fn host_port_text(value: &Value, key: &str) -> Result<String, AppError> {
     let text = match value {
         Value::Number(n) => n.to_string(),
         Value::String(s) => s.trim().to_string(),
         _ => return Err(AppError::bad_request(PORTS_SHAPE)),
     };
-    if text.is_empty() || text.parse::<u16>().is_ok() {
-        return Ok(text);
-    }
-    // A host port range like "8000-8010" is allowed by Docker.
-    if let Some((low, high)) = text.split_once('-')
-        && let (Ok(low), Ok(high)) = (low.parse::<u16>(), high.parse::<u16>())
-        && low <= high
-    {
-        return Ok(text);
-    }
-    Err(AppError::bad_request(format!(
-        "Invalid host port '{text}' for '{key}' in 'ports': use a number from 0 to 65535"
-    )))
+    validate_host_port(&text, key)
 }
 
 pub(super) fn parse_binding(value: &Value, key: &str) -> Result<DockerPortBinding, AppError> {
@@ -68,16 +43,6 @@ pub(super) fn parse_binding(value: &Value, key: &str) -> Result<DockerPortBindin
         host_ip: Some(ip),
         host_port: Some(port),
     })
-}
-
-pub(super) fn validate_host_ip(ip: &str, key: &str) -> Result<String, AppError> {
-    if ip.is_empty() || ip.parse::<std::net::IpAddr>().is_ok() {
-        Ok(ip.to_string())
-    } else {
-        Err(AppError::bad_request(format!(
-            "Invalid host IP '{ip}' for '{key}' in 'ports'"
-        )))
-    }
 }
 
 /// Parses the docker-py `ports` shapes into exposed ports and bindings.
