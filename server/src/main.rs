@@ -6,8 +6,25 @@ use clap::Parser;
 use berth::cli::{Cli, Command, run_token, run_user};
 use berth::{Config, health_probe, logging, router, shutdown, startup};
 
-#[tokio::main]
-async fn main() {
+/// Stack of each runtime thread. Rendering a page on the server walks its view tree recursively, and the
+/// container page's tree is deep: a debug build overflowed tokio's default 2 MiB there.
+const RUNTIME_THREAD_STACK: usize = 8 * 1024 * 1024;
+
+fn main() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_stack_size(RUNTIME_THREAD_STACK)
+        .build();
+    match runtime {
+        Ok(runtime) => runtime.block_on(run()),
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            std::process::exit(1);
+        }
+    }
+}
+
+async fn run() {
     let cli = Cli::parse();
     let outcome = match cli.command {
         None => serve(cli.serve).await,
