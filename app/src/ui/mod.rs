@@ -3,6 +3,7 @@
 pub mod access;
 pub mod container_details;
 pub mod containers;
+pub mod daemon;
 pub mod dashboard;
 pub mod events;
 pub mod images;
@@ -11,6 +12,7 @@ pub mod networks;
 pub mod rest;
 pub mod session;
 pub mod system;
+pub mod theme;
 pub mod volumes;
 
 use leptos::prelude::*;
@@ -91,7 +93,7 @@ pub fn ErrorBanner(
     error: AppError,
 ) -> impl IntoView {
     let (class, title) = match &error {
-        AppError::DaemonUnavailable => ("banner banner-down", "Docker is unreachable"),
+        AppError::DaemonUnavailable => ("banner banner-down", "Docker engine unreachable"),
         AppError::DaemonTimeout(_) => ("banner banner-down", "Docker is not answering"),
         AppError::NotFound(_) => ("banner banner-warn", "Not found"),
         AppError::Conflict(_) => ("banner banner-warn", "Conflict"),
@@ -129,37 +131,282 @@ where
         target.get().map(|item| {
             let text = describe(&item);
             view! {
-                <div class="dialog-backdrop">
-                    <div
-                        class="dialog"
-                        role="dialog"
-                        aria-modal="true"
-                        aria-labelledby="dialog-title"
-                        on:keydown=move |ev| {
-                            if ev.key() == "Escape" {
+                <DialogFrame title=title.to_string() on_close=Callback::new(move |_| target.set(None))>
+                    <p>{text}</p>
+                    <div class="dialog-actions">
+                        <button class="cancel" on:click=move |_| target.set(None)>"Cancel"</button>
+                        <button
+                            class="danger"
+                            autofocus=true
+                            on:click=move |_| {
                                 target.set(None);
+                                on_confirm.run(item.clone());
                             }
-                        }
-                    >
-                        <h2 id="dialog-title">{title}</h2>
-                        <p>{text}</p>
-                        <div class="dialog-actions">
-                            <button class="cancel" on:click=move |_| target.set(None)>"Cancel"</button>
-                            <button
-                                class="danger"
-                                autofocus=true
-                                on:click=move |_| {
-                                    target.set(None);
-                                    on_confirm.run(item.clone());
-                                }
-                            >
-                                {confirm}
-                            </button>
-                        </div>
+                        >
+                            {confirm}
+                        </button>
                     </div>
-                </div>
+                </DialogFrame>
             }
         })
+    }
+}
+
+/// A modal dialog (`role="dialog"`, named by its title); `Esc` anywhere in it runs `on_close`.
+#[component]
+pub fn DialogFrame(
+    /// The dialog's title, which names it.
+    title: String,
+    /// Closes the dialog (Cancel, `Esc`).
+    on_close: Callback<()>,
+    /// The dialog's body and buttons.
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <div class="dialog-backdrop">
+            <div
+                class="dialog"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby="dialog-title"
+                on:keydown=move |ev| {
+                    if ev.key() == "Escape" {
+                        on_close.run(());
+                    }
+                }
+            >
+                <h2 id="dialog-title">{title}</h2>
+                {children()}
+            </div>
+        </div>
+    }
+}
+
+/// A confirmation that first shows what an action will touch (a prune's preview): a summary sentence, the
+/// list of items, and a confirming button carrying the action's name; with nothing listed only "Close" is
+/// offered. Open while `target` holds the preview; Cancel or `Esc` closes it.
+#[component]
+pub fn PreviewDialog<T, S, I>(
+    /// The preview; `None` keeps the dialog closed.
+    target: RwSignal<Option<T>>,
+    /// The dialog's title.
+    title: &'static str,
+    /// The sentence above the list (what will happen, the space it frees).
+    summary: S,
+    /// The items listed, one line each.
+    items: I,
+    /// The confirming button's text (the action's name).
+    confirm: &'static str,
+    /// Runs with the preview once confirmed.
+    on_confirm: Callback<T>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Fn(&T) -> String + Send + Sync + 'static,
+    I: Fn(&T) -> Vec<String> + Send + Sync + 'static,
+{
+    move || {
+        target.get().map(|preview| {
+            let text = summary(&preview);
+            let lines = items(&preview);
+            let empty = lines.is_empty();
+            let list = lines
+                .into_iter()
+                .map(|line| view! { <li>{line}</li> })
+                .collect_view();
+            let first = NodeRef::<leptos::html::Button>::new();
+            focus_when_shown(first);
+            view! {
+                <DialogFrame title=title.to_string() on_close=Callback::new(move |_| target.set(None))>
+                    <p>{text}</p>
+                    {(!empty).then(|| view! { <ul class="preview-list" aria-label="Will be removed">{list}</ul> })}
+                    <div class="dialog-actions">
+                        <button class="cancel" node_ref=first on:click=move |_| target.set(None)>
+                            {if empty { "Close" } else { "Cancel" }}
+                        </button>
+                        {(!empty).then(|| {
+                            let preview = preview.clone();
+                            view! {
+                                <button
+                                    class="danger"
+                                    on:click=move |_| {
+                                        target.set(None);
+                                        on_confirm.run(preview.clone());
+                                    }
+                                >
+                                    {confirm}
+                                </button>
+                            }
+                        })}
+                    </div>
+                </DialogFrame>
+            }
+        })
+    }
+}
+
+/// Moves the keyboard focus to `button` once it is in the page (dialogs: so `Esc` and `Enter` reach them).
+pub fn focus_when_shown(button: NodeRef<leptos::html::Button>) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(button) = button.get() {
+            let _ = button.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = button;
+}
+
+/// One editable `key = value` row of a form's list (labels, driver options).
+#[derive(Clone, Copy)]
+pub struct KeyValueRow {
+    /// Tells rows apart while they are added and removed.
+    pub id: u32,
+    /// The key typed.
+    pub key: RwSignal<String>,
+    /// The value typed.
+    pub value: RwSignal<String>,
+}
+
+/// The rows of a key/value list as a map, blank keys left out; `None` when there are none.
+pub fn key_value_map(rows: &[KeyValueRow]) -> Option<std::collections::BTreeMap<String, String>> {
+    let map: std::collections::BTreeMap<String, String> = rows
+        .iter()
+        .map(|row| {
+            (
+                row.key.get_untracked().trim().to_string(),
+                row.value.get_untracked(),
+            )
+        })
+        .filter(|(key, _)| !key.is_empty())
+        .collect();
+    (!map.is_empty()).then_some(map)
+}
+
+/// A form's list of `key = value` rows with an `Add` button; each row's inputs are labelled
+/// (`"{noun} 1 key"`, `"{noun} 1 value"`) and it has its own `Remove` button.
+#[component]
+pub fn KeyValueRows(
+    /// The legend of the group (`Labels`, `Driver options`).
+    legend: &'static str,
+    /// What one row is (`Label`, `Option`): names the inputs and buttons.
+    noun: &'static str,
+    /// The rows.
+    rows: RwSignal<Vec<KeyValueRow>>,
+) -> impl IntoView {
+    let next_id = StoredValue::new(0_u32);
+    let add = move |_| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        rows.update(|rows| {
+            rows.push(KeyValueRow {
+                id,
+                key: RwSignal::new(String::new()),
+                value: RwSignal::new(String::new()),
+            })
+        });
+    };
+    view! {
+        <fieldset class="rows">
+            <legend>{legend}</legend>
+            <For
+                each=move || rows.get().into_iter().enumerate()
+                key=|(index, row)| (*index, row.id)
+                children=move |(index, row)| {
+                    let n = index + 1;
+                    view! {
+                        <div class="row">
+                            <input
+                                type="text"
+                                class="key"
+                                aria-label=format!("{noun} {n} key")
+                                placeholder="key"
+                                prop:value=move || row.key.get()
+                                on:input=move |ev| row.key.set(event_target_value(&ev))
+                            />
+                            <span aria-hidden="true">"="</span>
+                            <input
+                                type="text"
+                                class="value"
+                                aria-label=format!("{noun} {n} value")
+                                placeholder="value"
+                                prop:value=move || row.value.get()
+                                on:input=move |ev| row.value.set(event_target_value(&ev))
+                            />
+                            <button
+                                type="button"
+                                aria-label=format!("Remove {noun} {n}")
+                                on:click=move |_| rows.update(|rows| rows.retain(|other| other.id != row.id))
+                            >
+                                "✕"
+                            </button>
+                        </div>
+                    }
+                }
+            />
+            <button type="button" class="add" aria-label=format!("Add {}", noun.to_lowercase()) on:click=add>
+                "Add"
+            </button>
+        </fieldset>
+    }
+}
+
+/// What the page's last action did: its message when it worked, its error when it failed. A later success
+/// replaces an earlier error.
+pub type ActionOutcome = RwSignal<Option<Result<String, AppError>>>;
+
+/// An action's answer that carries a sentence saying what happened (`message` in the REST answers).
+pub trait SaysWhatHappened {
+    /// The sentence for the toast.
+    fn what_happened(&self) -> String;
+}
+
+macro_rules! says_what_happened {
+    ($($answer:ty),*) => {
+        $(impl SaysWhatHappened for $answer {
+            fn what_happened(&self) -> String {
+                self.message.clone()
+            }
+        })*
+    };
+}
+
+says_what_happened!(
+    crate::model::volumes::VolumeResult,
+    crate::model::volumes::PruneVolumesResult,
+    crate::model::networks::NetworkResult,
+    crate::model::networks::PruneNetworksResult
+);
+
+/// Writes each answer of `action` into `outcome` as it arrives.
+pub fn report_outcome<S>(action: ServerAction<S>, outcome: ActionOutcome)
+where
+    S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: SaysWhatHappened + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        action.value().with(|answer| {
+            if let Some(answer) = answer {
+                let said = answer
+                    .as_ref()
+                    .map(SaysWhatHappened::what_happened)
+                    .map_err(Clone::clone);
+                outcome.set(Some(said));
+            }
+        })
+    });
+}
+
+/// The last action's outcome: a toast (`role="status"`) saying what happened, or the error's banner.
+#[component]
+pub fn OutcomeNotice(
+    /// The outcome to show.
+    outcome: ActionOutcome,
+) -> impl IntoView {
+    move || match outcome.get() {
+        Some(Ok(text)) => view! { <p class="toast" role="status">{text}</p> }.into_any(),
+        Some(Err(error)) => view! { <ErrorBanner error/> }.into_any(),
+        None => ().into_any(),
     }
 }
 

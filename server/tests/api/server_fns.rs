@@ -68,7 +68,7 @@ async fn server_functions_answer_503_and_pages_200_while_the_daemon_is_unreachab
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().await.expect("html");
     assert!(
-        html.contains("Docker is unreachable"),
+        html.contains("Docker engine unreachable") && html.contains("role=\"alert\""),
         "the banner is in the first paint"
     );
     let _ = std::fs::remove_dir_all(dir);
