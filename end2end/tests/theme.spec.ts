@@ -32,12 +32,12 @@ test("a theme picked in the header is remembered and painted before the WASM loa
   expect(await background(page)).toBe(LIGHT);
   expect(await page.evaluate(() => localStorage.getItem("berth-theme"))).toBe("light");
 
-  // Without the console's scripts the page is only the server's HTML and the inline script in <head>.
-  await page.route("**/pkg/**", (route) => route.abort());
+  // Without the console's scripts the page is only the server's HTML, its CSS and the inline script in <head>.
+  await page.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
   await page.goto("/volumes");
   await expect(page.locator("html")).toHaveAttribute("data-theme", "light");
   expect(await background(page)).toBe(LIGHT);
-  await page.unroute("**/pkg/**");
+  await page.unrouteAll();
 
   await openHydrated(page, "/volumes");
   await expect(page.getByLabel("Theme")).toHaveValue("light");

@@ -138,7 +138,7 @@ test("a network created with a subnet gets a container connected with an alias a
   } catch {
     // not there
   }
-  docker("run", "-d", "--name", CONTAINER, "--network", "none", IMAGE, "sleep", "300");
+  docker("run", "-d", "--name", CONTAINER, IMAGE, "sleep", "300");
   await page.getByRole("button", { name: `Connect a container to ${NETWORK}` }).click();
   const dialog = page.getByRole("dialog");
   await dialog.getByLabel("Container").selectOption(CONTAINER);
@@ -151,7 +151,7 @@ test("a network created with a subnet gets a container connected with an alias a
 
   await page.getByRole("button", { name: `Details of ${NETWORK}` }).click();
   const connected = page.locator(`[id="network-details-${NETWORK}"] tr[data-container="${CONTAINER}"]`);
-  await expect(connected.locator("td.ipv4")).toHaveText(FIXED_IP);
+  await expect(connected.locator("td.ipv4")).toHaveText(`${FIXED_IP}/24`);
   await expect(connected.locator("td.aliases")).toContainText("e2e-alias");
 
   await page.getByRole("button", { name: `Disconnect ${CONTAINER} from ${NETWORK}` }).click();

@@ -152,7 +152,7 @@ where
     }
 }
 
-/// A modal dialog (`role="dialog"`, named by its title); `Esc` anywhere in it runs `on_close`.
+/// A modal dialog (`role="dialog"`, named by its title); `Esc` runs `on_close` wherever the focus is.
 #[component]
 pub fn DialogFrame(
     /// The dialog's title, which names it.
@@ -162,6 +162,15 @@ pub fn DialogFrame(
     /// The dialog's body and buttons.
     children: Children,
 ) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.key() == "Escape" {
+                on_close.run(());
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
     view! {
         <div class="dialog-backdrop">
             <div
@@ -169,11 +178,6 @@ pub fn DialogFrame(
                 role="dialog"
                 aria-modal="true"
                 aria-labelledby="dialog-title"
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        on_close.run(());
-                    }
-                }
             >
                 <h2 id="dialog-title">{title}</h2>
                 {children()}
