@@ -47,6 +47,26 @@ async function open(page: Page, path: string): Promise<string[]> {
   return pageErrors;
 }
 
+/**
+ * Opens the prune preview and returns what it lists once that equals what the daemon calls unused, read just
+ * before and just after (the engine is shared: other specs' objects come and go meanwhile, so a preview
+ * taken while they changed is taken again).
+ */
+async function previewMatching(page: Page, unused: () => string[]): Promise<string[]> {
+  const dialog = page.getByRole("dialog");
+  let listed: string[] = [];
+  await expect(async () => {
+    if ((await dialog.count()) > 0) await dialog.getByRole("button", { name: /Cancel|Close/ }).click();
+    const before = unused();
+    await page.getByRole("button", { name: "Prune unused" }).click();
+    await expect(dialog).toBeVisible();
+    listed = (await dialog.locator(".preview-list li").allTextContents()).map((line) => line.replace(/ \(.*\)$/, "")).sort();
+    expect(unused(), "the daemon's unused list changed meanwhile").toEqual(before);
+    expect(listed).toEqual(before);
+  }).toPass({ timeout: 30_000 });
+  return listed;
+}
+
 test("a volume created with a label and an option appears, shows its user, and is removed through a dialog", async ({ page }) => {
   const pageErrors = await open(page, "/volumes");
   const form = page.locator("form#create-volume");
@@ -99,12 +119,9 @@ test("the volume prune preview lists exactly the volumes the daemon calls unused
   // USED_VOLUME is mounted by CONTAINER (stopped): in use. A fresh one is unused.
   docker("volume", "create", VOLUME);
   const pageErrors = await open(page, "/volumes");
-  await page.getByRole("button", { name: "Prune unused" }).click();
   const dialog = page.getByRole("dialog");
-  await expect(dialog).toBeVisible();
-  const unused = docker("volume", "ls", "-q", "-f", "dangling=true").split("\n").filter(Boolean).sort();
-  const listed = (await dialog.locator(".preview-list li").allTextContents()).map((line) => line.replace(/ \(.*\)$/, "")).sort();
-  expect(listed).toEqual(unused);
+  const unusedVolumes = () => docker("volume", "ls", "-q", "-f", "dangling=true").split("\n").filter(Boolean).sort();
+  const listed = await previewMatching(page, unusedVolumes);
   expect(listed).toContain(VOLUME);
   expect(listed).not.toContain(USED_VOLUME);
   await expect(dialog).toContainText("freeing");
@@ -171,15 +188,13 @@ test("the network prune preview lists exactly the networks the daemon calls unus
   docker("network", "create", NETWORK);
   const pageErrors = await open(page, "/networks");
   await expect(page.locator(`#networks-table tr[data-name="${NETWORK}"]`)).toHaveCount(1);
-  await page.getByRole("button", { name: "Prune unused" }).click();
   const dialog = page.getByRole("dialog");
-  await expect(dialog).toBeVisible();
-  const unused = docker("network", "ls", "-f", "dangling=true", "--format", "{{.Name}}")
-    .split("\n")
-    .filter((name) => name && !["bridge", "host", "none"].includes(name))
-    .sort();
-  const listed = (await dialog.locator(".preview-list li").allTextContents()).map((line) => line.replace(/ \(.*\)$/, "")).sort();
-  expect(listed).toEqual(unused);
+  const unusedNetworks = () =>
+    docker("network", "ls", "-f", "dangling=true", "--format", "{{.Name}}")
+      .split("\n")
+      .filter((name) => name && !["bridge", "host", "none"].includes(name))
+      .sort();
+  const listed = await previewMatching(page, unusedNetworks);
   expect(listed).toContain(NETWORK);
   expect(listed).not.toContain("bridge");
   await page.keyboard.press("Escape");

@@ -171,6 +171,8 @@ pub fn DialogFrame(
         });
         on_cleanup(move || handle.remove());
     }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = on_close;
     view! {
         <div class="dialog-backdrop">
             <div
@@ -259,6 +261,94 @@ pub fn focus_when_shown(button: NodeRef<leptos::html::Button>) {
     });
     #[cfg(not(feature = "hydrate"))]
     let _ = button;
+}
+
+/// Which rows of a list are expanded, by name: kept by the page, so a row stays open when the list is
+/// drawn again after an event.
+#[derive(Clone, Copy)]
+pub struct OpenRows(pub RwSignal<std::collections::BTreeSet<String>>);
+
+impl OpenRows {
+    /// No row open.
+    pub fn new() -> Self {
+        Self(RwSignal::new(Default::default()))
+    }
+
+    /// Whether row `name` is open (tracked).
+    pub fn is_open(self, name: &str) -> bool {
+        self.0.with(|open| open.contains(name))
+    }
+
+    /// Opens row `name`, or closes it when open.
+    pub fn toggle(self, name: &str) {
+        self.0.update(|open| {
+            if !open.remove(name) {
+                open.insert(name.to_string());
+            }
+        });
+    }
+}
+
+impl Default for OpenRows {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The details of a list's open rows, by name.
+pub type RowDetails<T> = RwSignal<std::collections::BTreeMap<String, Result<T, AppError>>>;
+
+/// Loads the details of the rows in `open` with `fetch` when a row opens, and again each time `reloaded`
+/// changes (the list was fetched again): kept by the page, so the rows can be drawn anew at any time.
+pub fn follow_row_details<T, F, Fut>(
+    open: OpenRows,
+    reloaded: impl Fn() + 'static,
+    fetch: F,
+) -> RowDetails<T>
+where
+    T: Send + Sync + 'static,
+    F: Fn(String) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
+{
+    let loaded: RowDetails<T> = RwSignal::new(Default::default());
+    Effect::new(move |_| {
+        reloaded();
+        for name in open.0.get() {
+            leptos::task::spawn_local(async move {
+                let answer = fetch(name.clone()).await;
+                loaded.update(|rows| {
+                    rows.insert(name, answer);
+                });
+            });
+        }
+    });
+    loaded
+}
+
+/// The button that opens and closes a row's details (`aria-expanded`, named "Details of {name}").
+#[component]
+pub fn ExpandButton(
+    /// The list's open rows.
+    rows: OpenRows,
+    /// The row's object.
+    name: String,
+    /// The `id` of the details it shows.
+    controls: String,
+) -> impl IntoView {
+    let label = format!("Details of {name}");
+    let shown = name.clone();
+    let open = Signal::derive(move || rows.is_open(&shown));
+    view! {
+        <button
+            class="expand"
+            aria-expanded=move || open.get().to_string()
+            aria-controls=controls
+            aria-label=label
+            on:click=move |_| rows.toggle(&name)
+        >
+            {move || if open.get() { "▾" } else { "▸" }}
+        </button>
+    }
 }
 
 /// One editable `key = value` row of a form's list (labels, driver options).

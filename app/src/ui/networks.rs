@@ -9,9 +9,9 @@ use leptos::prelude::*;
 use super::live::{NETWORK_LIST_EVENTS, use_docker_events};
 use super::session::{IfAllowed, allows, caller_role};
 use super::{
-    ActionOutcome, ConfirmDialog, DataTable, DialogFrame, ErrorBanner, KeyValueRow, KeyValueRows,
-    OutcomeNotice, PreviewDialog, SearchBox, focus_when_shown, key_value_map, report_outcome,
-    text_matches,
+    ActionOutcome, ConfirmDialog, DataTable, DialogFrame, ErrorBanner, ExpandButton, KeyValueRow,
+    KeyValueRows, OpenRows, OutcomeNotice, PreviewDialog, RowDetails, SearchBox, focus_when_shown,
+    follow_row_details, key_value_map, report_outcome, text_matches,
 };
 use crate::api::containers::list_containers;
 use crate::api::networks::{
@@ -21,13 +21,12 @@ use crate::api::networks::{
 use crate::model::auth::Role;
 use crate::model::networks::{
     ConnectRequest, CreateNetworkRequest, DisconnectRequest, IpamPoolRequest, IpamRequest,
-    NetworkSummary,
+    NetworkDetails, NetworkSummary,
 };
 
 /// The actions of the page, shared by its parts.
 #[derive(Clone, Copy)]
 struct NetworkActions {
-    connect: ServerAction<ConnectNetwork>,
     disconnect: ServerAction<DisconnectNetwork>,
     /// The network whose Remove dialog is open: `(id, name)`.
     to_remove: RwSignal<Option<(String, String)>>,
@@ -35,6 +34,10 @@ struct NetworkActions {
     to_connect: RwSignal<Option<(String, String)>>,
     /// Whether the signed-in role may change networks.
     may_change: bool,
+    /// The rows whose details are open.
+    open_rows: OpenRows,
+    /// The details of the open rows.
+    details: RowDetails<NetworkDetails>,
 }
 
 /// The networks page.
@@ -78,6 +81,14 @@ pub fn NetworksPage() -> impl IntoView {
     };
     let to_remove = RwSignal::new(None::<(String, String)>);
     let to_connect = RwSignal::new(None::<(String, String)>);
+    let open_rows = OpenRows::new();
+    let details = follow_row_details(
+        open_rows,
+        move || {
+            networks.track();
+        },
+        get_network_details,
+    );
     let preview = RwSignal::new(None::<Vec<NetworkSummary>>);
     let previewing = RwSignal::new(false);
     let show_prune_preview = move |_| {
@@ -111,7 +122,7 @@ pub fn NetworksPage() -> impl IntoView {
             <Transition fallback=|| view! { <p class="loading">"Loading networks…"</p> }>
                 {move || Suspend::new(async move {
                     let may_change = allows(caller_role().await, Role::Admin);
-                    let actions = NetworkActions { connect, disconnect, to_remove, to_connect, may_change };
+                    let actions = NetworkActions { disconnect, to_remove, to_connect, may_change, open_rows, details };
                     match networks.await {
                         Ok(list) => {
                             let term = search.get();
@@ -119,7 +130,7 @@ pub fn NetworksPage() -> impl IntoView {
                                 .into_iter()
                                 .filter(|network| text_matches(&term, &[&network.name, &network.id, &network.driver]))
                                 .collect();
-                            view! { <NetworksTable list actions refresh/> }.into_any()
+                            view! { <NetworksTable list actions/> }.into_any()
                         }
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
@@ -249,11 +260,7 @@ fn CreateNetworkForm(create: ServerAction<CreateNetwork>) -> impl IntoView {
 }
 
 #[component]
-fn NetworksTable(
-    list: Vec<NetworkSummary>,
-    actions: NetworkActions,
-    refresh: RwSignal<u32>,
-) -> impl IntoView {
+fn NetworksTable(list: Vec<NetworkSummary>, actions: NetworkActions) -> impl IntoView {
     let rows =
         list.into_iter()
             .map(|network| {
@@ -266,7 +273,6 @@ fn NetworksTable(
                         network.containers, network.running_containers
                     )
                 };
-                let expanded = RwSignal::new(false);
                 let name = network.name.clone();
                 let id = network.id.clone();
                 let details_id = format!("network-details-{name}");
@@ -301,19 +307,11 @@ fn NetworksTable(
                                 </button>
                             }
                         });
-                let for_details = id.clone();
+                let for_details = name.clone();
                 view! {
                     <tr data-name=name.clone() data-id=id.clone()>
                         <td class="name" title=id.clone()>
-                            <button
-                                class="expand"
-                                aria-expanded=move || expanded.get().to_string()
-                                aria-controls=details_id.clone()
-                                aria-label=format!("Details of {name}")
-                                on:click=move |_| expanded.update(|open| *open = !*open)
-                            >
-                                {move || if expanded.get() { "▾" } else { "▸" }}
-                            </button>
+                            <ExpandButton rows=actions.open_rows name=name.clone() controls=details_id.clone()/>
                             " "
                             {name.clone()}
                         </td>
@@ -323,8 +321,11 @@ fn NetworksTable(
                         <td class="containers">{containers}</td>
                         <td class="actions">{connect}{remove}</td>
                     </tr>
-                    <Show when=move || expanded.get()>
-                        <NetworkDetailsRow id=for_details.clone() actions refresh/>
+                    <Show when={
+                        let name = name.clone();
+                        move || actions.open_rows.is_open(&name)
+                    }>
+                        <NetworkDetailsRow name=for_details.clone() actions/>
                     </Show>
                 }
                 .into_any()
@@ -347,66 +348,58 @@ fn pairs(map: &BTreeMap<String, String>) -> String {
 
 /// The expanded row under a network: its configuration and its containers, each with Disconnect.
 #[component]
-fn NetworkDetailsRow(id: String, actions: NetworkActions, refresh: RwSignal<u32>) -> impl IntoView {
-    let details = Resource::new(
-        move || {
-            (
-                id.clone(),
-                refresh.get(),
-                actions.connect.version().get(),
-                actions.disconnect.version().get(),
-            )
-        },
-        |(id, ..)| get_network_details(id),
-    );
-    view! {
-        <Suspense fallback=|| view! { <tr><td colspan="6" class="loading">"Loading…"</td></tr> }>
-            {move || Suspend::new(async move {
-                match details.await {
-                    Ok(network) => {
-                        let pools = network
-                            .ipam
-                            .config
-                            .iter()
-                            .map(|pool| {
-                                let mut text = pool.subnet.clone();
-                                if !pool.gateway.is_empty() {
-                                    text.push_str(&format!(" via {}", pool.gateway));
-                                }
-                                if !pool.ip_range.is_empty() {
-                                    text.push_str(&format!(", range {}", pool.ip_range));
-                                }
-                                text
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; ");
-                        let flags = [
-                            network.internal.then_some("internal"),
-                            network.attachable.then_some("attachable"),
-                            network.enable_ipv6.then_some("IPv6"),
-                        ]
-                        .into_iter()
-                        .flatten()
+fn NetworkDetailsRow(name: String, actions: NetworkActions) -> impl IntoView {
+    move || {
+        let answer = actions.details.with(|loaded| loaded.get(&name).cloned());
+        match answer {
+            None => view! { <tr><td colspan="6" class="loading">"Loading…"</td></tr> }.into_any(),
+            Some(answer) => match answer {
+                Ok(network) => {
+                    let pools = network
+                        .ipam
+                        .config
+                        .iter()
+                        .map(|pool| {
+                            let mut text = pool.subnet.clone();
+                            if !pool.gateway.is_empty() {
+                                text.push_str(&format!(" via {}", pool.gateway));
+                            }
+                            if !pool.ip_range.is_empty() {
+                                text.push_str(&format!(", range {}", pool.ip_range));
+                            }
+                            text
+                        })
                         .collect::<Vec<_>>()
-                        .join(", ");
-                        let network_name = network.name.clone();
-                        let network_id = network.id.clone();
-                        let users = if network.containers.is_empty() {
-                            view! { <p class="muted">"No container is connected."</p> }.into_any()
-                        } else {
-                            let items = network
-                                .containers
-                                .into_iter()
-                                .map(|endpoint| {
-                                    let href = format!("/containers/{}", endpoint.name);
-                                    let aliases = endpoint.aliases.join(", ");
-                                    let label = format!("Disconnect {} from {}", endpoint.name, network_name);
-                                    let request = DisconnectRequest {
-                                        container: Some(endpoint.name.clone()),
-                                        force: None,
-                                    };
-                                    let id = network_id.clone();
-                                    let disconnect = actions.may_change.then(|| view! {
+                        .join("; ");
+                    let flags = [
+                        network.internal.then_some("internal"),
+                        network.attachable.then_some("attachable"),
+                        network.enable_ipv6.then_some("IPv6"),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                    let network_name = network.name.clone();
+                    let network_id = network.id.clone();
+                    let users = if network.containers.is_empty() {
+                        view! { <p class="muted">"No container is connected."</p> }.into_any()
+                    } else {
+                        let items = network
+                            .containers
+                            .into_iter()
+                            .map(|endpoint| {
+                                let href = format!("/containers/{}", endpoint.name);
+                                let aliases = endpoint.aliases.join(", ");
+                                let label =
+                                    format!("Disconnect {} from {}", endpoint.name, network_name);
+                                let request = DisconnectRequest {
+                                    container: Some(endpoint.name.clone()),
+                                    force: None,
+                                };
+                                let id = network_id.clone();
+                                let disconnect = actions.may_change.then(|| {
+                                    view! {
                                         <button
                                             class="disconnect"
                                             aria-label=label
@@ -420,26 +413,27 @@ fn NetworkDetailsRow(id: String, actions: NetworkActions, refresh: RwSignal<u32>
                                         >
                                             "Disconnect"
                                         </button>
-                                    });
-                                    view! {
-                                        <tr data-container=endpoint.name.clone()>
-                                            <td><a href=href>{endpoint.name.clone()}</a></td>
-                                            <td class="ipv4">{endpoint.ipv4_address}</td>
-                                            <td class="aliases">{aliases}</td>
-                                            <td class="actions">{disconnect}</td>
-                                        </tr>
                                     }
-                                })
-                                .collect_view();
-                            view! {
+                                });
+                                view! {
+                                    <tr data-container=endpoint.name.clone()>
+                                        <td><a href=href>{endpoint.name.clone()}</a></td>
+                                        <td class="ipv4">{endpoint.ipv4_address}</td>
+                                        <td class="aliases">{aliases}</td>
+                                        <td class="actions">{disconnect}</td>
+                                    </tr>
+                                }
+                            })
+                            .collect_view();
+                        view! {
                                 <table class="table inner" aria-label=format!("Containers on {}", network.name)>
                                     <thead><tr><th>"Container"</th><th>"IPv4 address"</th><th>"Aliases"</th><th>"Actions"</th></tr></thead>
                                     <tbody>{items}</tbody>
                                 </table>
                             }
                             .into_any()
-                        };
-                        view! {
+                    };
+                    view! {
                             <tr class="details-row" id=format!("network-details-{}", network.name)>
                                 <td colspan="6">
                                     <dl class="facts">
@@ -454,11 +448,12 @@ fn NetworkDetailsRow(id: String, actions: NetworkActions, refresh: RwSignal<u32>
                             </tr>
                         }
                         .into_any()
-                    }
-                    Err(error) => view! { <tr><td colspan="6"><ErrorBanner error/></td></tr> }.into_any(),
                 }
-            })}
-        </Suspense>
+                Err(error) => {
+                    view! { <tr><td colspan="6"><ErrorBanner error/></td></tr> }.into_any()
+                }
+            },
+        }
     }
 }
 
@@ -508,14 +503,15 @@ fn ConnectDialog(
                                 >
                                     <option value="">"Choose a container"</option>
                                     <Suspense fallback=|| ()>
-                                        {move || Suspend::new(async move {
+                                        {move || {
                                             containers
-                                                .await
+                                                .get()
+                                                .and_then(Result::ok)
                                                 .unwrap_or_default()
                                                 .into_iter()
                                                 .map(|item| view! { <option value=item.name.clone()>{item.name.clone()}</option> })
                                                 .collect_view()
-                                        })}
+                                        }}
                                     </Suspense>
                                 </select>
                             </label>

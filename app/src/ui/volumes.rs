@@ -6,15 +6,16 @@ use leptos::prelude::*;
 use super::live::{VOLUME_LIST_EVENTS, use_docker_events};
 use super::session::{IfAllowed, allows, caller_role};
 use super::{
-    ActionOutcome, ConfirmDialog, DataTable, ErrorBanner, KeyValueRow, KeyValueRows, OutcomeNotice,
-    PreviewDialog, SearchBox, key_value_map, report_outcome, text_matches,
+    ActionOutcome, ConfirmDialog, DataTable, ErrorBanner, ExpandButton, KeyValueRow, KeyValueRows,
+    OpenRows, OutcomeNotice, PreviewDialog, RowDetails, SearchBox, follow_row_details,
+    key_value_map, report_outcome, text_matches,
 };
 use crate::api::volumes::{
     CreateVolume, PruneVolumes, RemoveVolume, get_volume_details, list_volumes,
     prune_volumes_preview,
 };
 use crate::model::auth::Role;
-use crate::model::volumes::{CreateVolumeRequest, VolumeSummary, VolumeUsage};
+use crate::model::volumes::{CreateVolumeRequest, VolumeDetails, VolumeSummary, VolumeUsage};
 
 /// The volumes page.
 #[component]
@@ -44,6 +45,14 @@ pub fn VolumesPage() -> impl IntoView {
     report_outcome(prune, outcome);
     let busy = move || create.pending().get() || remove.pending().get() || prune.pending().get();
     let to_remove = RwSignal::new(None::<String>);
+    let open_rows = OpenRows::new();
+    let details = follow_row_details(
+        open_rows,
+        move || {
+            volumes.track();
+        },
+        get_volume_details,
+    );
     let preview = RwSignal::new(None::<Vec<VolumeUsage>>);
     let previewing = RwSignal::new(false);
     let show_prune_preview = move |_| {
@@ -84,7 +93,7 @@ pub fn VolumesPage() -> impl IntoView {
                                 .into_iter()
                                 .filter(|volume| text_matches(&term, &[&volume.name, &volume.driver]))
                                 .collect();
-                            view! { <VolumesTable list to_remove may_remove refresh/> }.into_any()
+                            view! { <VolumesTable list to_remove may_remove open_rows details/> }.into_any()
                         }
                         Err(error) => view! { <ErrorBanner error/> }.into_any(),
                     }
@@ -186,28 +195,20 @@ fn VolumesTable(
     list: Vec<VolumeSummary>,
     to_remove: RwSignal<Option<String>>,
     may_remove: bool,
-    refresh: RwSignal<u32>,
+    open_rows: OpenRows,
+    details: RowDetails<VolumeDetails>,
 ) -> impl IntoView {
     let rows = list
         .into_iter()
         .map(|volume| {
             let name = volume.name.clone();
-            let expanded = RwSignal::new(false);
             let details_id = format!("volume-users-{name}");
             let for_remove = name.clone();
             let for_details = name.clone();
             view! {
                 <tr data-name=name.clone()>
                     <td class="name">
-                        <button
-                            class="expand"
-                            aria-expanded=move || expanded.get().to_string()
-                            aria-controls=details_id.clone()
-                            aria-label=format!("Details of {name}")
-                            on:click=move |_| expanded.update(|open| *open = !*open)
-                        >
-                            {move || if expanded.get() { "▾" } else { "▸" }}
-                        </button>
+                        <ExpandButton rows=open_rows name=name.clone() controls=details_id.clone()/>
                         " "
                         {name.clone()}
                     </td>
@@ -226,8 +227,11 @@ fn VolumesTable(
                         })}
                     </td>
                 </tr>
-                <Show when=move || expanded.get()>
-                    <VolumeUsersRow name=for_details.clone() refresh/>
+                <Show when={
+                    let name = name.clone();
+                    move || open_rows.is_open(&name)
+                }>
+                    <VolumeUsersRow name=for_details.clone() details/>
                 </Show>
             }
             .into_any()
@@ -238,18 +242,15 @@ fn VolumesTable(
 
 /// The expanded row under a volume: its labels, driver options and the containers that use it.
 #[component]
-fn VolumeUsersRow(name: String, refresh: RwSignal<u32>) -> impl IntoView {
+fn VolumeUsersRow(name: String, details: RowDetails<VolumeDetails>) -> impl IntoView {
     let id = format!("volume-users-{name}");
-    let details = Resource::new(
-        move || (name.clone(), refresh.get()),
-        |(name, _)| get_volume_details(name),
-    );
     view! {
         <tr class="details-row" id=id>
             <td colspan="5">
-                <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                    {move || Suspend::new(async move {
-                        match details.await {
+                    {move || {
+                        match details.with(|loaded| loaded.get(&name).cloned()) {
+                            None => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                            Some(answer) => match answer {
                             Ok(volume) => {
                                 let pairs = |map: &std::collections::BTreeMap<String, String>| {
                                     if map.is_empty() {
@@ -292,9 +293,9 @@ fn VolumeUsersRow(name: String, refresh: RwSignal<u32>) -> impl IntoView {
                                 .into_any()
                             }
                             Err(error) => view! { <ErrorBanner error/> }.into_any(),
+                        },
                         }
-                    })}
-                </Suspense>
+                    }}
             </td>
         </tr>
     }

@@ -37,7 +37,10 @@ impl DockerService {
             )])),
         };
         let unused: Vec<String> = match client.list_networks(Some(options)).await {
-            Ok(list) => list.into_iter().filter_map(|network| network.id).collect(),
+            Ok(list) => list
+                .into_iter()
+                .filter_map(|network| network.id.as_deref().map(short_id))
+                .collect(),
             Err(err) => return Err(self.fail(err, "Network list").await),
         };
         Ok(self
