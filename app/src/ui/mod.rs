@@ -251,6 +251,79 @@ where
     }
 }
 
+/// A prune's preview, asked of the server when the Prune button is pressed and shown in a [`PreviewDialog`].
+pub struct PrunePreview<T: Send + Sync + 'static> {
+    /// The preview on show (the dialog is open while it is `Some`).
+    pub shown: RwSignal<Option<T>>,
+    /// Whether the preview is being asked for.
+    pub loading: RwSignal<bool>,
+}
+
+impl<T: Send + Sync + 'static> Clone for PrunePreview<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for PrunePreview<T> {}
+
+impl<T: Send + Sync + 'static> PrunePreview<T> {
+    /// Nothing shown, nothing asked.
+    pub fn new() -> Self {
+        Self {
+            shown: RwSignal::new(None),
+            loading: RwSignal::new(false),
+        }
+    }
+
+    /// Asks `fetch` for the preview and shows it; a failure goes to `outcome`.
+    pub fn load<F, Fut>(self, fetch: F, outcome: ActionOutcome)
+    where
+        F: FnOnce() -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
+    {
+        self.loading.set(true);
+        leptos::task::spawn_local(async move {
+            match fetch().await {
+                Ok(preview) => self.shown.set(Some(preview)),
+                Err(error) => outcome.set(Some(Err(error))),
+            }
+            self.loading.set(false);
+        });
+    }
+}
+
+impl<T: Send + Sync + 'static> Default for PrunePreview<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The "Prune unused" button: it says when it is checking (the preview) or pruning.
+#[component]
+pub fn PruneButton(
+    /// Whether the preview is being asked for.
+    loading: RwSignal<bool>,
+    /// Whether the prune runs.
+    pruning: Signal<bool>,
+    /// Asks for the preview.
+    on_click: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <button class="prune" on:click=move |_| on_click.run(()) disabled=move || loading.get() || pruning.get()>
+            {move || {
+                if loading.get() {
+                    "Checking…"
+                } else if pruning.get() {
+                    "Pruning…"
+                } else {
+                    "Prune unused"
+                }
+            }}
+        </button>
+    }
+}
+
 /// Moves the keyboard focus to `button` once it is in the page (dialogs: so `Esc` and `Enter` reach them).
 pub fn focus_when_shown(button: NodeRef<leptos::html::Button>) {
     #[cfg(feature = "hydrate")]

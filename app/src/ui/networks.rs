@@ -10,8 +10,8 @@ use super::live::{NETWORK_LIST_EVENTS, use_docker_events};
 use super::session::{IfAllowed, allows, caller_role};
 use super::{
     ActionOutcome, ConfirmDialog, DataTable, DialogFrame, ErrorBanner, ExpandButton, KeyValueRow,
-    KeyValueRows, OpenRows, OutcomeNotice, PreviewDialog, RowDetails, SearchBox, focus_when_shown,
-    follow_row_details, key_value_map, report_outcome, text_matches,
+    KeyValueRows, OpenRows, OutcomeNotice, PreviewDialog, PruneButton, PrunePreview, RowDetails,
+    SearchBox, focus_when_shown, follow_row_details, key_value_map, report_outcome, text_matches,
 };
 use crate::api::containers::list_containers;
 use crate::api::networks::{
@@ -89,27 +89,18 @@ pub fn NetworksPage() -> impl IntoView {
         },
         get_network_details,
     );
-    let preview = RwSignal::new(None::<Vec<NetworkSummary>>);
-    let previewing = RwSignal::new(false);
-    let show_prune_preview = move |_| {
-        previewing.set(true);
-        leptos::task::spawn_local(async move {
-            match prune_networks_preview().await {
-                Ok(list) => preview.set(Some(list)),
-                Err(error) => outcome.set(Some(Err(error))),
-            }
-            previewing.set(false);
-        });
-    };
+    let preview = PrunePreview::<Vec<NetworkSummary>>::new();
 
     view! {
         <section class="page">
             <div class="page-head">
                 <h1>"Networks"</h1>
                 <IfAllowed needed=Role::Admin>
-                    <button class="prune" on:click=show_prune_preview disabled=move || previewing.get() || prune.pending().get()>
-                        {move || if previewing.get() { "Checking…" } else if prune.pending().get() { "Pruning…" } else { "Prune unused" }}
-                    </button>
+                    <PruneButton
+                        loading=preview.loading
+                        pruning=prune.pending().into()
+                        on_click=Callback::new(move |_| preview.load(prune_networks_preview, outcome))
+                    />
                 </IfAllowed>
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
                 <SearchBox id="networks-search" search placeholder="name, id or driver"/>
@@ -145,7 +136,7 @@ pub fn NetworksPage() -> impl IntoView {
             />
             <ConnectDialog target=to_connect connect/>
             <PreviewDialog
-                target=preview
+                target=preview.shown
                 title="Prune networks"
                 summary={|list: &Vec<NetworkSummary>| prune_summary(list)}
                 items={|list: &Vec<NetworkSummary>| list.iter().map(|network| format!("{} ({})", network.name, network.driver)).collect()}

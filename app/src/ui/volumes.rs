@@ -7,8 +7,8 @@ use super::live::{VOLUME_LIST_EVENTS, use_docker_events};
 use super::session::{IfAllowed, allows, caller_role};
 use super::{
     ActionOutcome, ConfirmDialog, DataTable, ErrorBanner, ExpandButton, KeyValueRow, KeyValueRows,
-    OpenRows, OutcomeNotice, PreviewDialog, RowDetails, SearchBox, follow_row_details,
-    key_value_map, report_outcome, text_matches,
+    OpenRows, OutcomeNotice, PreviewDialog, PruneButton, PrunePreview, RowDetails, SearchBox,
+    follow_row_details, key_value_map, report_outcome, text_matches,
 };
 use crate::api::volumes::{
     CreateVolume, PruneVolumes, RemoveVolume, get_volume_details, list_volumes,
@@ -53,27 +53,18 @@ pub fn VolumesPage() -> impl IntoView {
         },
         get_volume_details,
     );
-    let preview = RwSignal::new(None::<Vec<VolumeUsage>>);
-    let previewing = RwSignal::new(false);
-    let show_prune_preview = move |_| {
-        previewing.set(true);
-        leptos::task::spawn_local(async move {
-            match prune_volumes_preview().await {
-                Ok(list) => preview.set(Some(list)),
-                Err(error) => outcome.set(Some(Err(error))),
-            }
-            previewing.set(false);
-        });
-    };
+    let preview = PrunePreview::<Vec<VolumeUsage>>::new();
 
     view! {
         <section class="page">
             <div class="page-head">
                 <h1>"Volumes"</h1>
                 <IfAllowed needed=Role::Admin>
-                    <button class="prune" on:click=show_prune_preview disabled=move || previewing.get() || prune.pending().get()>
-                        {move || if previewing.get() { "Checking…" } else if prune.pending().get() { "Pruning…" } else { "Prune unused" }}
-                    </button>
+                    <PruneButton
+                        loading=preview.loading
+                        pruning=prune.pending().into()
+                        on_click=Callback::new(move |_| preview.load(prune_volumes_preview, outcome))
+                    />
                 </IfAllowed>
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
                 <SearchBox id="volumes-search" search placeholder="name or driver"/>
@@ -107,7 +98,7 @@ pub fn VolumesPage() -> impl IntoView {
                 on_confirm=Callback::new(move |name: String| { remove.dispatch(RemoveVolume { name }); })
             />
             <PreviewDialog
-                target=preview
+                target=preview.shown
                 title="Prune volumes"
                 summary={|list: &Vec<VolumeUsage>| prune_summary(list)}
                 items={|list: &Vec<VolumeUsage>| list.iter().map(|volume| format!("{} ({})", volume.name, volume.size)).collect()}
