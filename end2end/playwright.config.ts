@@ -5,6 +5,8 @@
 //   BERTH_URL        where Berth answers (default http://127.0.0.1:3000)
 //   CHROMIUM_PATH    the browser binary (default /usr/bin/chromium)
 //   BERTH_TEST_IMAGE the image the tests create containers from (scripts/docker-env.sh builds it)
+//   BERTH_BIN, BERTH_DOWN_PORT  daemon-down.spec.ts starts a Berth of its own (default ../target/debug/berth on
+//                    port 3004) in front of a socket proxy it can close
 import { defineConfig } from "@playwright/test";
 
 const baseURL = process.env.BERTH_URL ?? "http://127.0.0.1:3000";

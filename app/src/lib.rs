@@ -23,6 +23,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="dark light"/>
+                <script inner_html=ui::theme::THEME_SCRIPT></script>
                 <link rel="icon" href="/favicon.ico"/>
                 <AutoReload options=options.clone()/>
                 <HashedStylesheet options=options.clone() id="leptos"/>
@@ -41,6 +43,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     ui::session::provide_caller();
+    ui::daemon::provide_daemon_health();
     ui::mark_hydrated();
     ui::focus_search_on_slash();
     view! {
@@ -51,8 +54,10 @@ pub fn App() -> impl IntoView {
                 <span class="tagline">"Docker, at your berth"</span>
                 <ui::Nav/>
                 <ui::session::UserMenu/>
+                <ui::theme::ThemeToggle/>
             </header>
             <main>
+                <ui::daemon::DaemonBanner/>
                 <Routes fallback=|| view! { <ui::NotFound/> }>
                     <Route path=StaticSegment("") view=ui::dashboard::DashboardPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("containers") view=ui::containers::ContainersPage ssr=SsrMode::Async/>

@@ -7,7 +7,7 @@
 //   #volumes-table tr[data-name="<n>"]  one row per volume
 //   form#create-volume                  the create-volume form (input[name=name], submit button)
 //   #networks-table tr[data-name="<n>"] one row per network
-//   button.remove                       a row's remove button
+//   button.remove                       a row's remove button (it opens a role="dialog" to confirm)
 //   #system-overview [data-card=...]    the system page's cards, .card-value their headline figure
 //   [role="alert"]                      the error banner
 //   body[data-hydrated="true"]          set by the app once the wasm has hydrated the page
@@ -115,6 +115,7 @@ test("a volume is created through the form and removed with its button, without 
 
   // Each row's action is named after the action and the object, for screen readers.
   await page.getByRole("button", { name: `Remove ${VOLUME}` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
   await expect(row).toHaveCount(0, { timeout: 20_000 });
   await notReloaded(page, "remove");
   const gone = await request.get(`/api/volumes/${VOLUME}`);
@@ -158,6 +159,7 @@ test("a network made through the API shows up and is removed with its button", a
   await expect(page.locator('#networks-table tr[data-name="bridge"] button.remove')).toHaveCount(0);
 
   await page.getByRole("button", { name: `Remove ${NETWORK}` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Remove" }).click();
   await expect(row).toHaveCount(0, { timeout: 20_000 });
   await notReloaded(page, "remove");
   const gone = await request.get(`/api/networks/${NETWORK}`);

@@ -53,3 +53,13 @@ pub async fn recent_events(
     super::with_docker(|docker| async move { docker.recent_events(filter, 3600, limit).await })
         .await
 }
+
+/// Whether the Docker daemon answers a ping within 2 s: the console's "Docker engine unreachable" banner
+/// on the first paint (the browser then follows the daemon by itself).
+#[server(prefix = "/rpc", endpoint = "system/ping", client = crate::api::client::CsrfClient)]
+pub async fn daemon_answers() -> Result<bool, AppError> {
+    let docker = super::docker_service()?;
+    Ok(docker
+        .answers_ping_within(std::time::Duration::from_secs(2))
+        .await)
+}

@@ -447,6 +447,46 @@ impl DockerService {
         })
     }
 
+    /// What `docker volume prune` would remove, without removing anything: the volumes the daemon lists as
+    /// unused (`dangling=true`), with their sizes from its disk usage. The console's prune asks with
+    /// `all` set, so on every API version it removes exactly these.
+    pub async fn prune_volumes_preview(&self) -> Result<Vec<VolumeUsage>, AppError> {
+        let client = self.client().await?;
+        let options = ListVolumesOptions {
+            filters: Some(HashMap::from([(
+                "dangling".to_string(),
+                vec!["true".to_string()],
+            )])),
+        };
+        let unused = match client.list_volumes(Some(options)).await {
+            Ok(response) => response.volumes.unwrap_or_default(),
+            Err(err) => return Err(self.fail(err, "Volume list").await),
+        };
+        let sizes: HashMap<String, VolumeUsage> = self
+            .volume_stats()
+            .await?
+            .volumes
+            .into_iter()
+            .map(|usage| (usage.name.clone(), usage))
+            .collect();
+        let mut preview: Vec<VolumeUsage> = unused
+            .into_iter()
+            .map(|volume| {
+                sizes.get(&volume.name).cloned().unwrap_or(VolumeUsage {
+                    name: volume.name.clone(),
+                    driver: volume.driver.clone(),
+                    size_bytes: -1,
+                    size: "unknown".into(),
+                    ref_count: 0,
+                    in_use: false,
+                    containers: Vec::new(),
+                })
+            })
+            .collect();
+        preview.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(preview)
+    }
+
     /// Sizes (from the daemon's disk usage) and users (from one container list) of every volume.
     pub async fn volume_stats(&self) -> Result<VolumeStats, AppError> {
         let client = self.client().await?;

@@ -6,6 +6,7 @@
 
 use leptos::prelude::*;
 
+use super::daemon::DaemonHealth;
 use crate::model::containers::ContainerStats;
 use crate::model::events::DockerEvent;
 use crate::model::live::LogLine;
@@ -29,6 +30,24 @@ pub fn use_docker_events(query: &str) -> ReadSignal<Option<DockerEvent>> {
     let (latest, set_latest) = signal(None::<DockerEvent>);
     let url = format!("/api/events?{query}");
     follow_stream::<DockerEvent>(url, move |event| set_latest.set(Some(event)));
+    // The engine came back after an outage: what changed meanwhile is unknown, so the page reloads its
+    // list as for an event (a `daemon` `reconnect` one, numbered by the recoveries so far).
+    if let Some(health) = use_context::<DaemonHealth>() {
+        Effect::new(move |_| {
+            let recoveries = health.recoveries.get();
+            if recoveries > 0 {
+                set_latest.set(Some(DockerEvent {
+                    kind: "daemon".into(),
+                    action: "reconnect".into(),
+                    id: String::new(),
+                    name: String::new(),
+                    time: String::new(),
+                    time_nano: -i64::from(recoveries),
+                    attributes: Default::default(),
+                }));
+            }
+        });
+    }
     latest
 }
 
@@ -117,8 +136,14 @@ fn open_stream<T>(
     T: serde::de::DeserializeOwned + 'static,
 {
     #[cfg(feature = "hydrate")]
+    let health = use_context::<DaemonHealth>();
+    #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         use futures_util::StreamExt;
+        // A stream the browser gave up on while the engine was away is opened again once it is back.
+        if reconnect && let Some(health) = health {
+            health.recoveries.track();
+        }
         use futures_util::future::{AbortHandle, Abortable};
 
         let on_message = on_message.clone();

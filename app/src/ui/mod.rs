@@ -4,6 +4,7 @@ pub mod access;
 pub mod container_create;
 pub mod container_details;
 pub mod containers;
+pub mod daemon;
 pub mod dashboard;
 pub mod events;
 pub mod images;
@@ -13,6 +14,7 @@ pub mod resource;
 pub mod rest;
 pub mod session;
 pub mod system;
+pub mod theme;
 pub mod volumes;
 
 use leptos::prelude::*;
@@ -104,7 +106,7 @@ pub fn ErrorBanner(
     error: AppError,
 ) -> impl IntoView {
     let (class, title) = match &error {
-        AppError::DaemonUnavailable => ("banner banner-down", "Docker is unreachable"),
+        AppError::DaemonUnavailable => ("banner banner-down", "Docker engine unreachable"),
         AppError::DaemonTimeout(_) => ("banner banner-down", "Docker is not answering"),
         AppError::NotFound(_) => ("banner banner-warn", "Not found"),
         AppError::Conflict(_) => ("banner banner-warn", "Conflict"),
@@ -115,37 +117,6 @@ pub fn ErrorBanner(
             <strong>{title}</strong>
             " "
             <span class="banner-message">{error.to_string()}</span>
-        </div>
-    }
-}
-
-/// The frame of every dialog: a backdrop and a modal `role="dialog"` box named by its title; `Esc` inside
-/// it closes it.
-#[component]
-pub fn DialogFrame(
-    /// The id of the element holding the dialog's title.
-    #[prop(into)]
-    labelled_by: String,
-    /// Closes the dialog (on `Esc`).
-    on_close: Callback<()>,
-    /// The dialog's content.
-    children: Children,
-) -> impl IntoView {
-    view! {
-        <div class="dialog-backdrop">
-            <div
-                class="dialog"
-                role="dialog"
-                aria-modal="true"
-                aria-labelledby=labelled_by
-                on:keydown=move |ev| {
-                    if ev.key() == "Escape" {
-                        on_close.run(());
-                    }
-                }
-            >
-                {children()}
-            </div>
         </div>
     }
 }
@@ -173,25 +144,455 @@ where
         target.get().map(|item| {
             let text = describe(&item);
             view! {
-                <DialogFrame labelled_by="dialog-title" on_close=Callback::new(move |_| target.set(None))>
-                        <h2 id="dialog-title">{title}</h2>
-                        <p>{text}</p>
-                        <div class="dialog-actions">
-                            <button class="cancel" on:click=move |_| target.set(None)>"Cancel"</button>
-                            <button
-                                class="danger"
-                                autofocus=true
-                                on:click=move |_| {
-                                    target.set(None);
-                                    on_confirm.run(item.clone());
-                                }
-                            >
-                                {confirm}
-                            </button>
-                        </div>
+                <DialogFrame title=title.to_string() on_close=Callback::new(move |_| target.set(None))>
+                    <p>{text}</p>
+                    <div class="dialog-actions">
+                        <button class="cancel" on:click=move |_| target.set(None)>"Cancel"</button>
+                        <button
+                            class="danger"
+                            autofocus=true
+                            on:click=move |_| {
+                                target.set(None);
+                                on_confirm.run(item.clone());
+                            }
+                        >
+                            {confirm}
+                        </button>
+                    </div>
                 </DialogFrame>
             }
         })
+    }
+}
+
+/// A modal dialog (`role="dialog"`, named by its title); `Esc` runs `on_close` wherever the focus is.
+#[component]
+pub fn DialogFrame(
+    /// The dialog's title, which names it.
+    #[prop(into)]
+    title: String,
+    /// The title element's id (default `dialog-title`), for content that points at it.
+    #[prop(optional, into)]
+    title_id: Option<String>,
+    /// Closes the dialog (Cancel, `Esc`).
+    on_close: Callback<()>,
+    /// The dialog's body and buttons.
+    children: Children,
+) -> impl IntoView {
+    #[cfg(feature = "hydrate")]
+    {
+        let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+            if ev.key() == "Escape" {
+                on_close.run(());
+            }
+        });
+        on_cleanup(move || handle.remove());
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = on_close;
+    let title_id = title_id.unwrap_or_else(|| "dialog-title".to_string());
+    let labelled_by = title_id.clone();
+    view! {
+        <div class="dialog-backdrop">
+            <div
+                class="dialog"
+                role="dialog"
+                aria-modal="true"
+                aria-labelledby=labelled_by
+            >
+                <h2 id=title_id>{title}</h2>
+                {children()}
+            </div>
+        </div>
+    }
+}
+
+/// A confirmation that first shows what an action will touch (a prune's preview): a summary sentence, the
+/// list of items, and a confirming button carrying the action's name; with nothing listed only "Close" is
+/// offered. Open while `target` holds the preview; Cancel or `Esc` closes it.
+#[component]
+pub fn PreviewDialog<T, S, I>(
+    /// The preview; `None` keeps the dialog closed.
+    target: RwSignal<Option<T>>,
+    /// The dialog's title.
+    title: &'static str,
+    /// The sentence above the list (what will happen, the space it frees).
+    summary: S,
+    /// The items listed, one line each.
+    items: I,
+    /// The confirming button's text (the action's name).
+    confirm: &'static str,
+    /// Runs with the preview once confirmed.
+    on_confirm: Callback<T>,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    S: Fn(&T) -> String + Send + Sync + 'static,
+    I: Fn(&T) -> Vec<String> + Send + Sync + 'static,
+{
+    move || {
+        target.get().map(|preview| {
+            let text = summary(&preview);
+            let lines = items(&preview);
+            let empty = lines.is_empty();
+            let list = lines
+                .into_iter()
+                .map(|line| view! { <li>{line}</li> })
+                .collect_view();
+            let first = NodeRef::<leptos::html::Button>::new();
+            focus_when_shown(first);
+            view! {
+                <DialogFrame title=title.to_string() on_close=Callback::new(move |_| target.set(None))>
+                    <p>{text}</p>
+                    {(!empty).then(|| view! { <ul class="preview-list" aria-label="Will be removed">{list}</ul> })}
+                    <div class="dialog-actions">
+                        <button class="cancel" node_ref=first on:click=move |_| target.set(None)>
+                            {if empty { "Close" } else { "Cancel" }}
+                        </button>
+                        {(!empty).then(|| {
+                            let preview = preview.clone();
+                            view! {
+                                <button
+                                    class="danger"
+                                    on:click=move |_| {
+                                        target.set(None);
+                                        on_confirm.run(preview.clone());
+                                    }
+                                >
+                                    {confirm}
+                                </button>
+                            }
+                        })}
+                    </div>
+                </DialogFrame>
+            }
+        })
+    }
+}
+
+/// A prune's preview, asked of the server when the Prune button is pressed and shown in a [`PreviewDialog`].
+pub struct PrunePreview<T: Send + Sync + 'static> {
+    /// The preview on show (the dialog is open while it is `Some`).
+    pub shown: RwSignal<Option<T>>,
+    /// Whether the preview is being asked for.
+    pub loading: RwSignal<bool>,
+}
+
+impl<T: Send + Sync + 'static> Clone for PrunePreview<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: Send + Sync + 'static> Copy for PrunePreview<T> {}
+
+impl<T: Send + Sync + 'static> PrunePreview<T> {
+    /// Nothing shown, nothing asked.
+    pub fn new() -> Self {
+        Self {
+            shown: RwSignal::new(None),
+            loading: RwSignal::new(false),
+        }
+    }
+
+    /// Asks `fetch` for the preview and shows it; a failure goes to `outcome`.
+    pub fn load<F, Fut>(self, fetch: F, outcome: ActionOutcome)
+    where
+        F: FnOnce() -> Fut + 'static,
+        Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
+    {
+        self.loading.set(true);
+        leptos::task::spawn_local(async move {
+            match fetch().await {
+                Ok(preview) => self.shown.set(Some(preview)),
+                Err(error) => outcome.set(Some(Err(error))),
+            }
+            self.loading.set(false);
+        });
+    }
+}
+
+impl<T: Send + Sync + 'static> Default for PrunePreview<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The "Prune unused" button: it says when it is checking (the preview) or pruning.
+#[component]
+pub fn PruneButton(
+    /// Whether the preview is being asked for.
+    loading: RwSignal<bool>,
+    /// Whether the prune runs.
+    pruning: Signal<bool>,
+    /// Asks for the preview.
+    on_click: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <button class="prune" on:click=move |_| on_click.run(()) disabled=move || loading.get() || pruning.get()>
+            {move || {
+                if loading.get() {
+                    "Checking…"
+                } else if pruning.get() {
+                    "Pruning…"
+                } else {
+                    "Prune unused"
+                }
+            }}
+        </button>
+    }
+}
+
+/// Moves the keyboard focus to `button` once it is in the page (dialogs: so `Esc` and `Enter` reach them).
+pub fn focus_when_shown(button: NodeRef<leptos::html::Button>) {
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| {
+        if let Some(button) = button.get() {
+            let _ = button.focus();
+        }
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = button;
+}
+
+/// Which rows of a list are expanded, by name: kept by the page, so a row stays open when the list is
+/// drawn again after an event.
+#[derive(Clone, Copy)]
+pub struct OpenRows(pub RwSignal<std::collections::BTreeSet<String>>);
+
+impl OpenRows {
+    /// No row open.
+    pub fn new() -> Self {
+        Self(RwSignal::new(Default::default()))
+    }
+
+    /// Whether row `name` is open (tracked).
+    pub fn is_open(self, name: &str) -> bool {
+        self.0.with(|open| open.contains(name))
+    }
+
+    /// Opens row `name`, or closes it when open.
+    pub fn toggle(self, name: &str) {
+        self.0.update(|open| {
+            if !open.remove(name) {
+                open.insert(name.to_string());
+            }
+        });
+    }
+}
+
+impl Default for OpenRows {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The details of a list's open rows, by name.
+pub type RowDetails<T> = RwSignal<std::collections::BTreeMap<String, Result<T, AppError>>>;
+
+/// Loads the details of the rows in `open` with `fetch` when a row opens, and again each time `reloaded`
+/// changes (the list was fetched again): kept by the page, so the rows can be drawn anew at any time.
+pub fn follow_row_details<T, F, Fut>(
+    open: OpenRows,
+    reloaded: impl Fn() + 'static,
+    fetch: F,
+) -> RowDetails<T>
+where
+    T: Send + Sync + 'static,
+    F: Fn(String) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<T, AppError>> + 'static,
+{
+    let loaded: RowDetails<T> = RwSignal::new(Default::default());
+    Effect::new(move |_| {
+        reloaded();
+        for name in open.0.get() {
+            leptos::task::spawn_local(async move {
+                let answer = fetch(name.clone()).await;
+                loaded.update(|rows| {
+                    rows.insert(name, answer);
+                });
+            });
+        }
+    });
+    loaded
+}
+
+/// The button that opens and closes a row's details (`aria-expanded`, named "Details of {name}").
+#[component]
+pub fn ExpandButton(
+    /// The list's open rows.
+    rows: OpenRows,
+    /// The row's object.
+    name: String,
+    /// The `id` of the details it shows.
+    controls: String,
+) -> impl IntoView {
+    let label = format!("Details of {name}");
+    let shown = name.clone();
+    let open = Signal::derive(move || rows.is_open(&shown));
+    view! {
+        <button
+            class="expand"
+            aria-expanded=move || open.get().to_string()
+            aria-controls=controls
+            aria-label=label
+            on:click=move |_| rows.toggle(&name)
+        >
+            {move || if open.get() { "▾" } else { "▸" }}
+        </button>
+    }
+}
+
+/// One editable `key = value` row of a form's list (labels, driver options).
+#[derive(Clone, Copy)]
+pub struct KeyValueRow {
+    /// Tells rows apart while they are added and removed.
+    pub id: u32,
+    /// The key typed.
+    pub key: RwSignal<String>,
+    /// The value typed.
+    pub value: RwSignal<String>,
+}
+
+/// The rows of a key/value list as a map, blank keys left out; `None` when there are none.
+pub fn key_value_map(rows: &[KeyValueRow]) -> Option<std::collections::BTreeMap<String, String>> {
+    let map: std::collections::BTreeMap<String, String> = rows
+        .iter()
+        .map(|row| {
+            (
+                row.key.get_untracked().trim().to_string(),
+                row.value.get_untracked(),
+            )
+        })
+        .filter(|(key, _)| !key.is_empty())
+        .collect();
+    (!map.is_empty()).then_some(map)
+}
+
+/// A form's list of `key = value` rows with an `Add` button; each row's inputs are labelled
+/// (`"{noun} 1 key"`, `"{noun} 1 value"`) and it has its own `Remove` button.
+#[component]
+pub fn KeyValueRows(
+    /// The legend of the group (`Labels`, `Driver options`).
+    legend: &'static str,
+    /// What one row is (`Label`, `Option`): names the inputs and buttons.
+    noun: &'static str,
+    /// The rows.
+    rows: RwSignal<Vec<KeyValueRow>>,
+) -> impl IntoView {
+    let next_id = StoredValue::new(0_u32);
+    let add = move |_| {
+        let id = next_id.get_value();
+        next_id.set_value(id + 1);
+        rows.update(|rows| {
+            rows.push(KeyValueRow {
+                id,
+                key: RwSignal::new(String::new()),
+                value: RwSignal::new(String::new()),
+            })
+        });
+    };
+    view! {
+        <fieldset class="rows">
+            <legend>{legend}</legend>
+            <For
+                each=move || rows.get().into_iter().enumerate()
+                key=|(index, row)| (*index, row.id)
+                children=move |(index, row)| {
+                    let n = index + 1;
+                    view! {
+                        <div class="row">
+                            <input
+                                type="text"
+                                class="key"
+                                aria-label=format!("{noun} {n} key")
+                                placeholder="key"
+                                prop:value=move || row.key.get()
+                                on:input=move |ev| row.key.set(event_target_value(&ev))
+                            />
+                            <span aria-hidden="true">"="</span>
+                            <input
+                                type="text"
+                                class="value"
+                                aria-label=format!("{noun} {n} value")
+                                placeholder="value"
+                                prop:value=move || row.value.get()
+                                on:input=move |ev| row.value.set(event_target_value(&ev))
+                            />
+                            <button
+                                type="button"
+                                aria-label=format!("Remove {noun} {n}")
+                                on:click=move |_| rows.update(|rows| rows.retain(|other| other.id != row.id))
+                            >
+                                "✕"
+                            </button>
+                        </div>
+                    }
+                }
+            />
+            <button type="button" class="add" aria-label=format!("Add {}", noun.to_lowercase()) on:click=add>
+                "Add"
+            </button>
+        </fieldset>
+    }
+}
+
+/// What the page's last action did: its message when it worked, its error when it failed. A later success
+/// replaces an earlier error.
+pub type ActionOutcome = RwSignal<Option<Result<String, AppError>>>;
+
+/// An action's answer that carries a sentence saying what happened (`message` in the REST answers).
+pub trait SaysWhatHappened {
+    /// The sentence for the toast.
+    fn what_happened(&self) -> String;
+}
+
+macro_rules! says_what_happened {
+    ($($answer:ty),*) => {
+        $(impl SaysWhatHappened for $answer {
+            fn what_happened(&self) -> String {
+                self.message.clone()
+            }
+        })*
+    };
+}
+
+says_what_happened!(
+    crate::model::volumes::VolumeResult,
+    crate::model::volumes::PruneVolumesResult,
+    crate::model::networks::NetworkResult,
+    crate::model::networks::PruneNetworksResult
+);
+
+/// Writes each answer of `action` into `outcome` as it arrives.
+pub fn report_outcome<S>(action: ServerAction<S>, outcome: ActionOutcome)
+where
+    S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+    S::Output: SaysWhatHappened + Send + Sync + 'static,
+{
+    Effect::new(move |_| {
+        action.value().with(|answer| {
+            if let Some(answer) = answer {
+                let said = answer
+                    .as_ref()
+                    .map(SaysWhatHappened::what_happened)
+                    .map_err(Clone::clone);
+                outcome.set(Some(said));
+            }
+        })
+    });
+}
+
+/// The last action's outcome: a toast (`role="status"`) saying what happened, or the error's banner.
+#[component]
+pub fn OutcomeNotice(
+    /// The outcome to show.
+    outcome: ActionOutcome,
+) -> impl IntoView {
+    move || match outcome.get() {
+        Some(Ok(text)) => view! { <p class="toast" role="status">{text}</p> }.into_any(),
+        Some(Err(error)) => view! { <ErrorBanner error/> }.into_any(),
+        None => ().into_any(),
     }
 }
 

@@ -141,9 +141,30 @@ pub const RPC_ACCESS: &[(&str, Access)] = &[
     ("images/prune", Access::admin("prune", "prune images")),
     ("networks/list", Access::viewer("list", "list networks")),
     (
+        "networks/details",
+        Access::viewer("details", "read network details"),
+    ),
+    (
+        "networks/create",
+        Access::admin("create", "create networks"),
+    ),
+    (
         "networks/remove",
         Access::admin("remove", "remove networks"),
     ),
+    (
+        "networks/connect",
+        Access::admin("connect", "connect containers to networks"),
+    ),
+    (
+        "networks/disconnect",
+        Access::admin("disconnect", "disconnect containers from networks"),
+    ),
+    (
+        "networks/prune-preview",
+        Access::viewer("list", "list unused networks"),
+    ),
+    ("networks/prune", Access::admin("prune", "prune networks")),
     (
         "system/version",
         Access::viewer("details", "read the system version"),
@@ -156,9 +177,22 @@ pub const RPC_ACCESS: &[(&str, Access)] = &[
         "system/dashboard",
         Access::viewer("details", "read the dashboard"),
     ),
+    (
+        "system/ping",
+        Access::viewer("details", "read whether the Docker engine answers"),
+    ),
     ("volumes/list", Access::viewer("list", "list volumes")),
     ("volumes/create", Access::admin("create", "create volumes")),
+    (
+        "volumes/details",
+        Access::viewer("details", "read volume details"),
+    ),
     ("volumes/remove", Access::admin("remove", "remove volumes")),
+    (
+        "volumes/prune-preview",
+        Access::viewer("list", "list unused volumes"),
+    ),
+    ("volumes/prune", Access::admin("prune", "prune volumes")),
 ];
 
 /// What the console's pages require: any role (the data they show comes through the tables above).

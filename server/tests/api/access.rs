@@ -130,7 +130,7 @@ async fn every_server_function_answers_each_role_as_its_table_says() {
         for (role, auth) in &credentials {
             let permitted = access.permits_role(*role);
             // A permitted prune would really prune: its permission is proven by the refusals only.
-            if permitted && *endpoint == "images/prune" {
+            if permitted && endpoint.ends_with("/prune") {
                 continue;
             }
             // A body that names no argument: permitted functions fail to decode it and do nothing.

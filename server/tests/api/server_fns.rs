@@ -68,7 +68,7 @@ async fn server_functions_answer_503_and_pages_200_while_the_daemon_is_unreachab
     assert_eq!(page.status().as_u16(), 200);
     let html = page.text().await.expect("html");
     assert!(
-        html.contains("Docker is unreachable"),
+        html.contains("Docker engine unreachable") && html.contains("role=\"alert\""),
         "the banner is in the first paint"
     );
     let _ = std::fs::remove_dir_all(dir);
@@ -185,4 +185,101 @@ async fn restart_and_forced_remove_work_from_the_console_functions() {
     app.get(&format!("/api/containers/{name}"))
         .await
         .expect_error(404);
+}
+
+/// Calls a server function that takes JSON, as the console's client does for the create and prune forms.
+async fn call_json(app: &TestApp, endpoint: &str, body: serde_json::Value) -> Reply {
+    app.request(
+        Method::POST,
+        &format!("/rpc/{endpoint}"),
+        Some(("application/json", body.to_string().into_bytes())),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_volume_prune_preview_lists_an_unused_volume_but_not_a_used_one_and_removes_nothing() {
+    let app = TestApp::spawn().await;
+    let unused = unique("rpc-preview-free");
+    let used = unique("rpc-preview-used");
+    let _unused = Cleanup::volume(&unused);
+    let _used = Cleanup::volume(&used);
+    call_json(
+        &app,
+        "volumes/create",
+        serde_json::json!({"request": {"name": unused, "labels": {"berth-test": "preview"}}}),
+    )
+    .await
+    .expect(200);
+    let _container = app
+        .create_container(serde_json::json!({
+            "image": test_image(),
+            "name": unique("rpc-preview-user"),
+            "volumes": {used.clone(): {"bind": "/data", "mode": "rw"}},
+        }))
+        .await;
+    let reply = call_json(&app, "volumes/prune-preview", serde_json::json!({})).await;
+    assert_eq!(reply.status.as_u16(), 200, "{}", reply.body);
+    let names: Vec<&str> = reply
+        .body
+        .as_array()
+        .expect("a list")
+        .iter()
+        .filter_map(|volume| volume["name"].as_str())
+        .collect();
+    assert!(names.contains(&unused.as_str()), "{names:?}");
+    assert!(!names.contains(&used.as_str()), "{names:?}");
+    app.get(&format!("/api/volumes/{unused}")).await.expect(200);
+}
+
+#[tokio::test]
+async fn a_network_made_by_its_function_gets_a_container_connected_with_an_alias_then_disconnected()
+{
+    let app = TestApp::spawn().await;
+    let network = unique("rpc-net");
+    let container = unique("rpc-net-box");
+    let _network = Cleanup::network(&network);
+    call_json(
+        &app,
+        "networks/create",
+        serde_json::json!({"request": {"name": network, "attachable": true}}),
+    )
+    .await
+    .expect(200);
+    let _container = app.running_container(&container).await;
+    call_json(
+        &app,
+        "networks/connect",
+        serde_json::json!({"id": network, "request": {"container": container, "aliases": ["rpc-alias"]}}),
+    )
+    .await
+    .expect(200);
+    let details = call(&app, "networks/details", &format!("id={network}")).await;
+    assert_eq!(details.status.as_u16(), 200, "{}", details.body);
+    let endpoint = &details.body["containers"][0];
+    assert_eq!(
+        endpoint["name"],
+        serde_json::json!(container),
+        "{}",
+        details.body
+    );
+    assert!(
+        endpoint["aliases"].to_string().contains("rpc-alias"),
+        "{}",
+        details.body
+    );
+    call_json(
+        &app,
+        "networks/disconnect",
+        serde_json::json!({"id": network, "request": {"container": container}}),
+    )
+    .await
+    .expect(200);
+    let after = call(&app, "networks/details", &format!("id={network}")).await;
+    assert_eq!(
+        after.body["containers"],
+        serde_json::json!([]),
+        "{}",
+        after.body
+    );
 }

@@ -24,6 +24,31 @@ impl DockerService {
         })
     }
 
+    /// What `docker network prune` would remove, without removing anything: the networks the daemon lists
+    /// as unused (`dangling=true`), predefined ones left out, with their (stopped) containers.
+    pub async fn prune_networks_preview(&self) -> Result<Vec<NetworkSummary>, AppError> {
+        let client = self.client().await?;
+        let options = ListNetworksOptions {
+            filters: Some(HashMap::from([(
+                "dangling".to_string(),
+                vec!["true".to_string()],
+            )])),
+        };
+        let unused: Vec<String> = match client.list_networks(Some(options)).await {
+            Ok(list) => list
+                .into_iter()
+                .filter_map(|network| network.id.as_deref().map(short_id))
+                .collect(),
+            Err(err) => return Err(self.fail(err, "Network list").await),
+        };
+        Ok(self
+            .list_networks()
+            .await?
+            .into_iter()
+            .filter(|network| !network.predefined && unused.contains(&network.id))
+            .collect())
+    }
+
     /// Counts by driver, scope and flags, and the containers of every network: one network list and one
     /// container list.
     pub async fn network_stats(&self) -> Result<NetworkStats, AppError> {

@@ -35,7 +35,6 @@ fn FieldDialog(
             let (title_id, input_id, error_id) =
                 (format!("{id}-title"), format!("{id}-field"), format!("{id}-error"));
             let described = error_id.clone();
-            let labelled_by = title_id.clone();
             let submit = move |ev: leptos::ev::SubmitEvent| {
                 ev.prevent_default();
                 if error().is_none() {
@@ -44,8 +43,7 @@ fn FieldDialog(
                 }
             };
             view! {
-                <DialogFrame labelled_by on_close=Callback::new(move |_| target.set(None))>
-                        <h2 id=title_id>{title}</h2>
+                <DialogFrame title title_id on_close=Callback::new(move |_| target.set(None))>
                         <p>{text}</p>
                         <form class="dialog-form" novalidate=true on:submit=submit>
                             <label for=input_id.clone()>{label}</label>
