@@ -4,7 +4,10 @@ pub mod access;
 pub mod container_details;
 pub mod containers;
 pub mod dashboard;
+pub mod event_stream;
 pub mod events;
+pub mod image_details;
+pub mod image_streams;
 pub mod images;
 pub mod live;
 pub mod networks;
@@ -132,6 +135,9 @@ pub fn ConfirmDialog<T, D>(
     confirm: &'static str,
     /// Runs with the object once confirmed.
     on_confirm: Callback<T>,
+    /// More to show under the sentence (e.g. a "force" option).
+    #[prop(optional)]
+    children: Option<ChildrenFn>,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
@@ -140,38 +146,58 @@ where
     move || {
         target.get().map(|item| {
             let text = describe(&item);
+            let extra = children.clone().map(|children| children());
+            let close = Callback::new(move |()| target.set(None));
             view! {
-                <div class="dialog-backdrop">
-                    <div
-                        class="dialog"
-                        role="dialog"
-                        aria-modal="true"
-                        aria-labelledby="dialog-title"
-                        on:keydown=move |ev| {
-                            if ev.key() == "Escape" {
+                <DialogFrame title_id="dialog-title" title on_close=close>
+                    <p>{text}</p>
+                    {extra}
+                    <div class="dialog-actions">
+                        <button class="cancel" on:click=move |_| target.set(None)>"Cancel"</button>
+                        <button
+                            class="danger"
+                            autofocus=true
+                            on:click=move |_| {
                                 target.set(None);
+                                on_confirm.run(item.clone());
                             }
-                        }
-                    >
-                        <h2 id="dialog-title">{title}</h2>
-                        <p>{text}</p>
-                        <div class="dialog-actions">
-                            <button class="cancel" on:click=move |_| target.set(None)>"Cancel"</button>
-                            <button
-                                class="danger"
-                                autofocus=true
-                                on:click=move |_| {
-                                    target.set(None);
-                                    on_confirm.run(item.clone());
-                                }
-                            >
-                                {confirm}
-                            </button>
-                        </div>
+                        >
+                            {confirm}
+                        </button>
                     </div>
-                </div>
+                </DialogFrame>
             }
         })
+    }
+}
+
+/// A modal dialog's frame: the backdrop, a `role="dialog"` labelled by its title, and `Esc` to close.
+#[component]
+pub fn DialogFrame(
+    /// The title element's `id` (the dialog's accessible name points at it).
+    title_id: &'static str,
+    /// The title.
+    #[prop(into)]
+    title: String,
+    /// Closes the dialog (`Esc`).
+    on_close: Callback<()>,
+    /// The dialog's body and buttons.
+    children: Children,
+) -> impl IntoView {
+    // Esc closes the dialog wherever the focus is (the page's own button keeps it after opening).
+    let escape = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.key() == "Escape" {
+            on_close.run(());
+        }
+    });
+    on_cleanup(move || escape.remove());
+    view! {
+        <div class="dialog-backdrop">
+            <div class="dialog" role="dialog" aria-modal="true" aria-labelledby=title_id>
+                <h2 id=title_id>{title}</h2>
+                {children()}
+            </div>
+        </div>
     }
 }
 
