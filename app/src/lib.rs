@@ -13,7 +13,7 @@ pub mod ui;
 use leptos::prelude::*;
 use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
-use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment, WildcardSegment};
 
 /// The HTML document around the app, rendered on the server.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -73,6 +73,11 @@ pub fn App() -> impl IntoView {
                     />
                     <Route path=StaticSegment("events") view=ui::events::EventsPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("images") view=ui::images::ImagesPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("images"), WildcardSegment("reference"))
+                        view=ui::image_details::ImageDetailsPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("volumes") view=ui::volumes::VolumesPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("networks") view=ui::networks::NetworksPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("system") view=ui::system::SystemPage ssr=SsrMode::Async/>

@@ -134,8 +134,13 @@ test("the images page lists the test image; removing it while a container uses i
   await expect(row).toHaveCount(1);
   await expect(row.locator("td.tags")).toContainText(IMAGE);
 
-  // No force: the container keeps the image, and the 409 shows in the banner.
+  // Remove asks first, naming the image and that a container uses it; without force the container keeps the
+  // image, and the 409 shows in the banner.
   await row.locator("button.remove").click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(IMAGE);
+  await expect(dialog).toContainText("used by");
+  await dialog.getByRole("button", { name: "Remove" }).click();
   const banner = page.locator('[role="alert"]');
   await expect(banner).toContainText("Conflict", { timeout: 20_000 });
   await expect(banner).toContainText("in use");

@@ -9,3 +9,16 @@ export const IMAGE = process.env.BERTH_TEST_IMAGE ?? "berth-test/busybox:latest"
 export function docker(...args: string[]): string {
   return execFileSync("docker", args, { encoding: "utf8", env: process.env }).trim();
 }
+
+/// Runs `docker ARGS...` with `input` on its standard input (e.g. a Dockerfile for `docker build -`), with the
+/// classic builder, and returns its trimmed standard output; throws when it fails.
+export function dockerWithInput(input: string, ...args: string[]): string {
+  return execFileSync("docker", args, {
+    encoding: "utf8",
+    input,
+    env: { ...process.env, DOCKER_BUILDKIT: "0" },
+  }).trim();
+}
+
+/// The local registry of the test engine (scripts/docker-env.sh starts it).
+export const REGISTRY = process.env.BERTH_TEST_REGISTRY ?? "127.0.0.1:5055";

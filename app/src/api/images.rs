@@ -1,26 +1,64 @@
-//! Server functions for images.
+//! Server functions for images. Pull and build stream their progress, so the console calls the REST API
+//! for those (`POST /api/images/pull|build` with `Accept: text/event-stream`).
 // The #[server] macro generates argument structs whose fields mirror the documented parameters.
 #![allow(missing_docs)]
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::images::{ImageSummary, PruneImagesResult, RemoveImageResult};
+use crate::model::images::{
+    ImagePage, ImagePrunePreview, ImageSummary, PruneImagesResult, PushResult, RemoveImageResult,
+    TagResult,
+};
+#[cfg(feature = "ssr")]
+use crate::model::images::{PushRequest, TagRequest};
 
-/// Lists the top-level images, like `docker images`.
+/// Lists the top-level images, like `docker images`, each with how many containers use it.
 #[server(prefix = "/rpc", endpoint = "images/list", client = crate::api::client::CsrfClient)]
 pub async fn list_images() -> Result<Vec<ImageSummary>, AppError> {
-    super::with_docker(|docker| async move { docker.list_images(false).await }).await
+    super::with_docker(|docker| async move { docker.list_images_with_users().await }).await
 }
 
-/// Removes an image without force: an image a container uses is a 409 naming the container.
+/// One image for its page: details, history and the containers using it.
+#[server(prefix = "/rpc", endpoint = "images/details", client = crate::api::client::CsrfClient)]
+pub async fn load_image_page(reference: String) -> Result<ImagePage, AppError> {
+    super::with_docker(|docker| async move { docker.image_page(&reference).await }).await
+}
+
+/// Removes an image; without `force` an image a container uses is a 409 naming the container.
 #[server(prefix = "/rpc", endpoint = "images/remove", client = crate::api::client::CsrfClient)]
-pub async fn remove_image(id: String) -> Result<RemoveImageResult, AppError> {
-    super::with_docker(|docker| async move { docker.remove_image(&id, false, false).await }).await
+pub async fn remove_image(id: String, force: bool) -> Result<RemoveImageResult, AppError> {
+    super::with_docker(|docker| async move { docker.remove_image(&id, force, false).await }).await
 }
 
-/// Removes dangling images (`docker image prune`).
+/// What a prune would remove and the space it would free, removing nothing.
+#[server(prefix = "/rpc", endpoint = "images/prune-preview", client = crate::api::client::CsrfClient)]
+pub async fn preview_image_prune(dangling_only: bool) -> Result<ImagePrunePreview, AppError> {
+    super::with_docker(|docker| async move { docker.prune_images_preview(dangling_only).await })
+        .await
+}
+
+/// Removes dangling images (`docker image prune`), or every unused one with `dangling_only = false`.
 #[server(prefix = "/rpc", endpoint = "images/prune", client = crate::api::client::CsrfClient)]
-pub async fn prune_images() -> Result<PruneImagesResult, AppError> {
-    super::with_docker(|docker| async move { docker.prune_images(true).await }).await
+pub async fn prune_images(dangling_only: bool) -> Result<PruneImagesResult, AppError> {
+    super::with_docker(|docker| async move { docker.prune_images(dangling_only).await }).await
+}
+
+/// Tags image `id` as `repo:tag` (`tag` blank: `latest`, or the tag inside `repo`).
+#[server(prefix = "/rpc", endpoint = "images/tag", client = crate::api::client::CsrfClient)]
+pub async fn tag_image(id: String, repo: String, tag: String) -> Result<TagResult, AppError> {
+    let request = TagRequest {
+        repo: Some(repo),
+        tag: Some(tag).filter(|tag| !tag.trim().is_empty()),
+    };
+    super::with_docker(|docker| async move { docker.tag_image(&id, request).await }).await
+}
+
+/// Pushes `reference` (`repo:tag`) to its registry.
+#[server(prefix = "/rpc", endpoint = "images/push", client = crate::api::client::CsrfClient)]
+pub async fn push_image(reference: String) -> Result<PushResult, AppError> {
+    super::with_docker(|docker| async move {
+        docker.push_image(&reference, PushRequest::default()).await
+    })
+    .await
 }

@@ -4,6 +4,7 @@ mod archive;
 mod build;
 mod context;
 mod registry;
+mod usage;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};

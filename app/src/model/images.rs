@@ -75,7 +75,7 @@ pub struct ImageHistoryEntry {
 }
 
 /// `GET /api/images/{id}`: one image in detail.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ImageDetails {
     /// Full id, `sha256:...`.
@@ -314,4 +314,26 @@ pub struct LoadResult {
     pub images: Vec<String>,
     /// Always `loaded`.
     pub status: String,
+}
+
+/// One image for the console's image page: its details and the containers using it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImagePage {
+    /// The image in detail, with its history.
+    pub details: ImageDetails,
+    /// Names of the containers (stopped ones too) made from it, sorted.
+    pub containers: Vec<String>,
+}
+
+/// What an image prune would remove, found without removing anything.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ImagePrunePreview {
+    /// Whether only untagged images are counted (`false`: every image no container uses).
+    pub dangling_only: bool,
+    /// The images the prune would remove.
+    pub images: Vec<ImageSummary>,
+    /// The most space removing them frees, in bytes (layers shared with kept images stay).
+    pub space_bytes: i64,
+    /// The same, in decimal units.
+    pub space: String,
 }

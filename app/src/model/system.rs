@@ -247,7 +247,7 @@ pub struct DaemonHealth {
 /// Everything the dashboard shows, gathered by one call: the engine's version, its host (as `docker info`
 /// reports it), counts by kind and disk usage (as `GET /api/system/stats` reports them) and the recent
 /// events, newest first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Dashboard {
     /// `docker version`, as `GET /api/system/version` reports it.
     pub version: SystemVersion,

@@ -6,9 +6,9 @@ use std::sync::atomic::Ordering;
 
 use leptos::prelude::*;
 
-use super::ErrorBanner;
 use super::events::{EventRow, merge_events};
 use super::live::follow_stream;
+use super::resource::ResourceView;
 use crate::api::system::{DASHBOARD_EVENTS, load_dashboard};
 use crate::model::events::DockerEvent;
 use crate::model::system::Dashboard;
@@ -65,23 +65,19 @@ pub fn DashboardPage() -> impl IntoView {
                 <h1>"Dashboard"</h1>
                 <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
             </div>
-            <Transition fallback=|| view! { <p class="loading">"Loading the dashboard…"</p> }>
-                {move || Suspend::new(async move {
-                    match dashboard.await {
-                        Ok(data) => view! { <DashboardView data live/> }.into_any(),
-                        Err(error) => view! {
-                            <div id="dashboard" class="cards">
-                                <article class="card" data-card="engine">
-                                    <h2>"Engine"</h2>
-                                    <p class="card-value health health-down">"Unreachable"</p>
-                                </article>
-                            </div>
-                            <ErrorBanner error/>
-                        }
-                        .into_any(),
-                    }
-                })}
-            </Transition>
+            <ResourceView
+                resource=dashboard
+                loading="Loading the dashboard…"
+                failed=|| view! {
+                    <div id="dashboard" class="cards">
+                        <article class="card" data-card="engine">
+                            <h2>"Engine"</h2>
+                            <p class="card-value health health-down">"Unreachable"</p>
+                        </article>
+                    </div>
+                }
+                render=move |data, _| view! { {move || view! { <DashboardView data=data.get() live/> }} }.into_any()
+            />
         </section>
     }
 }

@@ -6,7 +6,10 @@ pub mod container_details;
 pub mod containers;
 pub mod daemon;
 pub mod dashboard;
+pub mod event_stream;
 pub mod events;
+pub mod image_details;
+pub mod image_streams;
 pub mod images;
 pub mod live;
 pub mod networks;
@@ -135,6 +138,9 @@ pub fn ConfirmDialog<T, D>(
     confirm: &'static str,
     /// Runs with the object once confirmed.
     on_confirm: Callback<T>,
+    /// More to show under the sentence (e.g. a "force" option).
+    #[prop(optional)]
+    children: Option<ChildrenFn>,
 ) -> impl IntoView
 where
     T: Clone + Send + Sync + 'static,
@@ -143,9 +149,12 @@ where
     move || {
         target.get().map(|item| {
             let text = describe(&item);
+            let extra = children.clone().map(|children| children());
+            let close = Callback::new(move |()| target.set(None));
             view! {
-                <DialogFrame title=title.to_string() on_close=Callback::new(move |_| target.set(None))>
+                <DialogFrame title_id="dialog-title" title on_close=close>
                     <p>{text}</p>
+                    {extra}
                     <div class="dialog-actions">
                         <button class="cancel" on:click=move |_| target.set(None)>"Cancel"</button>
                         <button

@@ -130,6 +130,9 @@ pub fn ResourceView<D, R>(
     /// The error of the page's last action, if the page has actions.
     #[prop(optional)]
     errors: Option<ActionError>,
+    /// Shown above the banner when the first load fails (e.g. the dashboard's "Unreachable" engine card).
+    #[prop(optional, into)]
+    failed: Option<ViewFn>,
     /// Draws the data (called once; the signal carries each reload).
     render: R,
 ) -> impl IntoView
@@ -154,11 +157,15 @@ where
             {move || {
                 let first_load = Untracked(Box::pin(resource.first_load()));
                 let render = render.clone();
+                let failed = failed.clone();
                 Suspend::new(async move {
                     let _ = first_load.await;
                     let role = caller_role().await;
                     view! {
-                        {move || load_error().map(|error| view! { <ErrorBanner error/> })}
+                        {move || load_error().map(|error| {
+                            let failed = (!loaded.get()).then(|| failed.as_ref().map(ViewFn::run)).flatten();
+                            view! { {failed} <ErrorBanner error/> }
+                        })}
                         {move || loaded.get().then(|| render(value, role))}
                     }
                 })

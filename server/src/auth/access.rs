@@ -137,8 +137,18 @@ pub const RPC_ACCESS: &[(&str, Access)] = &[
         Access::viewer("events", "watch Docker events"),
     ),
     ("images/list", Access::viewer("list", "list images")),
+    (
+        "images/details",
+        Access::viewer("details", "read image details"),
+    ),
     ("images/remove", Access::admin("remove", "remove images")),
+    (
+        "images/prune-preview",
+        Access::viewer("list", "list images a prune would remove"),
+    ),
     ("images/prune", Access::admin("prune", "prune images")),
+    ("images/tag", Access::admin("tag", "tag images")),
+    ("images/push", Access::admin("push", "push images")),
     ("networks/list", Access::viewer("list", "list networks")),
     (
         "networks/details",

@@ -283,3 +283,81 @@ async fn a_network_made_by_its_function_gets_a_container_connected_with_an_alias
         after.body
     );
 }
+
+#[tokio::test]
+async fn the_image_functions_count_users_name_them_on_the_page_and_preview_what_a_prune_removes() {
+    let app = TestApp::spawn().await;
+    let name = unique("rpc-image-user");
+    let _container = app
+        .create_container(serde_json::json!({"image": test_image(), "name": name}))
+        .await;
+    let image = test_image();
+
+    let listed = call(&app, "images/list", "").await;
+    assert_eq!(listed.status.as_u16(), 200, "{}", listed.body);
+    let row = listed
+        .body
+        .as_array()
+        .and_then(|rows| {
+            rows.iter().find(|row| {
+                row["tags"]
+                    .as_array()
+                    .is_some_and(|tags| tags.iter().any(|tag| tag == image.as_str()))
+            })
+        })
+        .cloned()
+        .unwrap_or_default();
+    assert!(row["containers"].as_i64().unwrap_or(0) >= 1, "{row}");
+
+    let page = call(&app, "images/details", &format!("reference={image}")).await;
+    assert_eq!(page.status.as_u16(), 200, "{}", page.body);
+    let users: Vec<&str> = page.body["containers"]
+        .as_array()
+        .map(|names| names.iter().filter_map(|n| n.as_str()).collect())
+        .unwrap_or_default();
+    assert!(users.contains(&name.as_str()), "{}", page.body);
+    assert!(
+        page.body["details"]["history"]
+            .as_array()
+            .is_some_and(|h| !h.is_empty())
+    );
+
+    let missing = call(
+        &app,
+        "images/details",
+        &format!("reference={}", unique("no-image")),
+    )
+    .await;
+    assert_eq!(missing.status.as_u16(), 404, "{}", missing.body);
+
+    for dangling_only in [true, false] {
+        let preview = call(
+            &app,
+            "images/prune-preview",
+            &format!("dangling_only={dangling_only}"),
+        )
+        .await;
+        assert_eq!(preview.status.as_u16(), 200, "{}", preview.body);
+        let images = preview.body["images"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default();
+        assert!(
+            images.iter().all(|image| image["containers"] == 0),
+            "an image in use is never pruned: {}",
+            preview.body
+        );
+        if dangling_only {
+            assert!(
+                images
+                    .iter()
+                    .all(|image| image["tags"].as_array().is_some_and(Vec::is_empty))
+            );
+        }
+        let sizes: i64 = images
+            .iter()
+            .filter_map(|image| image["size_bytes"].as_i64())
+            .sum();
+        assert_eq!(preview.body["space_bytes"], sizes);
+    }
+}

@@ -1,0 +1,375 @@
+//! Getting an image, with progress: pull (each layer's progress as a bar) and build from an uploaded context
+//! (the builder's lines as they come). Both stream from the REST API (`POST /api/images/pull|build` with
+//! `Accept: text/event-stream`); [`StreamedRun`] is what they share: under way, the result, the error.
+
+use leptos::prelude::*;
+use serde_json::{Value, json};
+
+use super::ErrorBanner;
+use super::event_stream::{StreamBody, StreamEvent, post_event_stream};
+use super::rest::error_for_status;
+use super::session::IfAllowed;
+use crate::error::AppError;
+use crate::model::auth::Role;
+
+/// One layer's pull progress.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LayerProgress {
+    /// The layer id.
+    pub id: String,
+    /// The daemon's status word for it.
+    pub status: String,
+    /// Bytes done in the current phase.
+    pub current: i64,
+    /// Bytes in the current phase.
+    pub total: i64,
+}
+
+impl LayerProgress {
+    /// Percent done: 100 once the layer is complete (or already there), else the current phase's share.
+    pub fn percent(&self) -> i64 {
+        match self.status.as_str() {
+            "Pull complete" | "Already exists" => 100,
+            _ if self.total > 0 => (self.current * 100 / self.total).clamp(0, 100),
+            _ => 0,
+        }
+    }
+}
+
+/// Folds one `progress` message of a pull into the layers seen so far (in order of first appearance);
+/// a message about the whole image goes to `notes`.
+pub fn apply_pull_progress(layers: &mut Vec<LayerProgress>, notes: &mut Vec<String>, data: &Value) {
+    let status = data["status"].as_str().unwrap_or_default().to_string();
+    // "Pulling from team/app" carries the tag as its id: it is about the image, not a layer.
+    let layer = data["id"]
+        .as_str()
+        .filter(|id| !id.is_empty() && !status.starts_with("Pulling from"));
+    let Some(id) = layer else {
+        if !status.is_empty() {
+            notes.push(status);
+        }
+        return;
+    };
+    let current = data["current"].as_i64().unwrap_or(0);
+    let total = data["total"].as_i64().unwrap_or(0);
+    match layers.iter_mut().find(|layer| layer.id == id) {
+        Some(layer) => {
+            layer.status = status;
+            layer.current = current;
+            layer.total = total;
+        }
+        None => layers.push(LayerProgress {
+            id: id.to_string(),
+            status,
+            current,
+            total,
+        }),
+    }
+}
+
+/// The error an `event: error` message of a stream carries.
+fn stream_error(event: &StreamEvent) -> AppError {
+    let status = event.data["status"].as_u64().unwrap_or(500) as u16;
+    let message = event.data["error"]
+        .as_str()
+        .unwrap_or("The operation failed")
+        .to_string();
+    error_for_status(status, message)
+}
+
+/// One streamed operation's state: whether it is under way, the sentence of its result, its error.
+#[derive(Clone, Copy)]
+struct StreamedRun {
+    pending: RwSignal<bool>,
+    result: RwSignal<Option<String>>,
+    error: RwSignal<Option<AppError>>,
+}
+
+impl StreamedRun {
+    fn new() -> Self {
+        Self {
+            pending: RwSignal::new(false),
+            result: RwSignal::new(None),
+            error: RwSignal::new(None),
+        }
+    }
+
+    /// Whether a new run may start (none under way); if so, the last outcome is cleared.
+    fn begin(self) -> bool {
+        if self.pending.get_untracked() {
+            return false;
+        }
+        self.result.set(None);
+        self.error.set(None);
+        true
+    }
+
+    /// Posts `body` to `path`, handing each progress message to `on_progress`; `after` runs at the end.
+    fn run(
+        self,
+        path: String,
+        body: StreamBody,
+        mut on_progress: impl FnMut(&Value) + 'static,
+        after: Callback<()>,
+    ) {
+        self.pending.set(true);
+        leptos::task::spawn_local(async move {
+            let outcome = post_event_stream(&path, body, |event| match event.name.as_str() {
+                "progress" => on_progress(&event.data),
+                "result" => {
+                    let message = event.data["message"].as_str().unwrap_or("Done");
+                    self.result.set(Some(message.to_string()));
+                }
+                "error" => self.error.set(Some(stream_error(&event))),
+                _ => {}
+            })
+            .await;
+            if let Err(failure) = outcome {
+                self.error.set(Some(failure));
+            }
+            self.pending.set(false);
+            after.run(());
+        });
+    }
+
+    /// The submit button: `idle` text, `busy` text (and disabled) while under way.
+    fn button(self, idle: &'static str, busy: &'static str) -> impl IntoView {
+        view! {
+            <button
+                type="submit"
+                disabled=move || self.pending.get()
+                aria-busy=move || self.pending.get().to_string()
+            >
+                {move || if self.pending.get() { busy } else { idle }}
+            </button>
+        }
+    }
+
+    /// The result (a toast with `id`) or the error (a banner).
+    fn outcome(self, id: &'static str) -> impl IntoView {
+        view! {
+            {move || self.result.get().map(|text| view! { <p id=id class="toast" role="status">{text}</p> })}
+            {move || self.error.get().map(|error| view! { <ErrorBanner error/> })}
+        }
+    }
+}
+
+/// Pull and Build, one at a time (each form's fields keep their plain labels: `Image`, `Tag`, `Context`).
+#[component]
+pub fn GetImagePanels(
+    /// Reads the images list again (after a pull or a build).
+    reload: Callback<()>,
+) -> impl IntoView {
+    let building = RwSignal::new(false);
+    view! {
+        <div class="panel-switch" role="group" aria-label="Get an image">
+            <button
+                class="switch"
+                aria-pressed=move || (!building.get()).to_string()
+                on:click=move |_| building.set(false)
+            >
+                "Pull an image"
+            </button>
+            <IfAllowed needed=Role::Admin>
+                <button
+                    class="switch"
+                    aria-pressed=move || building.get().to_string()
+                    on:click=move |_| building.set(true)
+                >
+                    "Build an image"
+                </button>
+            </IfAllowed>
+        </div>
+        {move || if building.get() {
+            view! { <BuildPanel reload/> }.into_any()
+        } else {
+            view! { <PullPanel reload/> }.into_any()
+        }}
+    }
+}
+
+/// Pull: image and tag; each layer's progress as a bar while it runs, then what was pulled.
+#[component]
+fn PullPanel(reload: Callback<()>) -> impl IntoView {
+    let image = RwSignal::new(String::new());
+    let tag = RwSignal::new(String::new());
+    let layers = RwSignal::new(Vec::<LayerProgress>::new());
+    let notes = RwSignal::new(Vec::<String>::new());
+    let run = StreamedRun::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !run.begin() {
+            return;
+        }
+        layers.set(Vec::new());
+        notes.set(Vec::new());
+        let mut body = json!({ "image": image.get_untracked().trim() });
+        let wanted_tag = tag.get_untracked().trim().to_string();
+        if !wanted_tag.is_empty() {
+            body["tag"] = json!(wanted_tag);
+        }
+        let on_progress = move |data: &Value| {
+            let (mut all, mut said) = (layers.get_untracked(), notes.get_untracked());
+            apply_pull_progress(&mut all, &mut said, data);
+            layers.set(all);
+            notes.set(said);
+        };
+        run.run(
+            "/api/images/pull".into(),
+            StreamBody::Json(body),
+            on_progress,
+            reload,
+        );
+    };
+    view! {
+        <form id="pull-image" class="inline-form panel" on:submit=submit>
+            <label for="pull-image-name">"Image"</label>
+            <input
+                id="pull-image-name"
+                type="text"
+                required
+                placeholder="nginx or 127.0.0.1:5055/team/app"
+                prop:value=move || image.get()
+                on:input=move |ev| image.set(event_target_value(&ev))
+            />
+            <label for="pull-image-tag">"Tag"</label>
+            <input
+                id="pull-image-tag"
+                type="text"
+                placeholder="latest"
+                prop:value=move || tag.get()
+                on:input=move |ev| tag.set(event_target_value(&ev))
+            />
+            {run.button("Pull", "Pulling…")}
+        </form>
+        <div id="pull-progress" class="progress-list" aria-live="polite">
+            {move || {
+                layers
+                    .get()
+                    .into_iter()
+                    .map(|layer| {
+                        let percent = layer.percent();
+                        view! {
+                            <div class="layer" data-layer=layer.id.clone()>
+                                <code class="layer-id">{layer.id.clone()}</code>
+                                <div
+                                    class="bar"
+                                    role="progressbar"
+                                    aria-label=format!("Layer {}", layer.id)
+                                    aria-valuemin="0"
+                                    aria-valuemax="100"
+                                    aria-valuenow=percent.to_string()
+                                >
+                                    <div class="bar-fill" style=format!("width: {percent}%")></div>
+                                </div>
+                                <span class="layer-status">{layer.status.clone()}</span>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            }}
+            {move || notes.get().last().cloned().map(|note| view! { <p class="muted pull-note">{note}</p> })}
+        </div>
+        {run.outcome("pull-result")}
+    }
+}
+
+/// Build: an uploaded context (a tar, plain or gzipped) and a tag; the builder's lines as they come.
+#[component]
+fn BuildPanel(reload: Callback<()>) -> impl IntoView {
+    let context = NodeRef::<leptos::html::Input>::new();
+    let tag = RwSignal::new(String::new());
+    let lines = RwSignal::new(Vec::<String>::new());
+    let run = StreamedRun::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if !run.begin() {
+            return;
+        }
+        lines.set(Vec::new());
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(file) = context
+                .get_untracked()
+                .and_then(|input| input.files())
+                .and_then(|files| files.get(0))
+            else {
+                run.error.set(Some(AppError::bad_request(
+                    "Choose a build context (.tar or .tar.gz)",
+                )));
+                return;
+            };
+            let wanted_tag = tag.get_untracked().trim().to_string();
+            let path = if wanted_tag.is_empty() {
+                "/api/images/build".to_string()
+            } else {
+                format!(
+                    "/api/images/build?tag={}",
+                    super::event_stream::encode_query_value(&wanted_tag)
+                )
+            };
+            let on_progress = move |data: &Value| {
+                if let Some(line) = data["line"].as_str().map(str::trim_end)
+                    && !line.is_empty()
+                {
+                    lines.update(|all| all.push(line.to_string()));
+                }
+            };
+            run.run(path, StreamBody::File(file), on_progress, reload);
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (context, reload);
+    };
+    view! {
+        <form id="build-image" class="inline-form panel" on:submit=submit>
+            <label for="build-context">"Context"</label>
+            <input id="build-context" type="file" required accept=".tar,.tar.gz,.tgz" node_ref=context/>
+            <label for="build-tag">"Tag"</label>
+            <input
+                id="build-tag"
+                type="text"
+                placeholder="team/app:1.0"
+                prop:value=move || tag.get()
+                on:input=move |ev| tag.set(event_target_value(&ev))
+            />
+            {run.button("Build", "Building…")}
+        </form>
+        {move || (!lines.with(Vec::is_empty)).then(|| view! {
+            <pre id="build-output" class="build-output" aria-live="polite">{move || lines.get().join("\n")}</pre>
+        })}
+        {run.outcome("build-result")}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pull_progress_keeps_one_bar_per_layer_and_completes_it() {
+        let (mut layers, mut notes) = (Vec::new(), Vec::new());
+        let steps = [
+            json!({"id": "v1", "status": "Pulling from team/app"}),
+            json!({"id": "abc", "status": "Downloading", "current": 50, "total": 200}),
+            json!({"id": "def", "status": "Already exists"}),
+            json!({"id": "abc", "status": "Pull complete"}),
+            json!({"id": null, "status": "Status: Downloaded newer image for team/app:v1"}),
+        ];
+        apply_pull_progress(&mut layers, &mut notes, &steps[0]);
+        apply_pull_progress(&mut layers, &mut notes, &steps[1]);
+        assert_eq!(layers[0].percent(), 25);
+        for step in &steps[2..] {
+            apply_pull_progress(&mut layers, &mut notes, step);
+        }
+        assert_eq!(layers.len(), 2);
+        assert_eq!(layers[0].percent(), 100);
+        assert_eq!(layers[1].percent(), 100);
+        assert_eq!(
+            notes,
+            vec![
+                "Pulling from team/app",
+                "Status: Downloaded newer image for team/app:v1"
+            ]
+        );
+    }
+}

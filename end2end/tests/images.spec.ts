@@ -1,0 +1,172 @@
+// The images console: pull with per-layer progress from the local registry, build from an uploaded context
+// with live output, tag and push to the local registry, and a prune that first shows what it removes.
+//
+// Selectors: #pull-image (labels "Image", "Tag"), #pull-progress [role="progressbar"], #pull-result;
+// "Build an image" then #build-image (labels "Context", "Tag"), #build-output, #build-result;
+// row buttons "Tag <ref>", "Push <ref>", "Remove <ref>"; the tag dialog (labels "Repository", "Tag");
+// #prune-images opens a dialog with #prune-preview, its "Prune" button; #prune-result.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { test, expect, type Page } from "@playwright/test";
+import { docker, dockerWithInput, IMAGE, REGISTRY } from "./docker";
+
+const SUFFIX = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/// Removes image references, ignoring those already gone.
+function removeImages(...references: string[]): void {
+  for (const reference of references) {
+    try {
+      docker("rmi", "-f", reference);
+    } catch {
+      // already gone
+    }
+  }
+}
+
+async function open(page: Page, path: string): Promise<string[]> {
+  const errors: string[] = [];
+  page.on("pageerror", (err) => errors.push(err.message));
+  await page.goto(path);
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+  return errors;
+}
+
+test("pulling an image from the local registry shows each layer's progress, then the image in the list", async ({ page }) => {
+  const repository = `${REGISTRY}/berth-e2e/pull-${SUFFIX}`;
+  const reference = `${repository}:v1`;
+  try {
+    // An image with a layer of its own, pushed to the registry and removed here: the pull downloads it.
+    dockerWithInput(`FROM ${IMAGE}\nRUN echo pull-${SUFFIX} > /id\n`, "build", "-q", "-t", reference, "-");
+    docker("push", "-q", reference);
+    docker("rmi", reference);
+
+    const errors = await open(page, "/images");
+    const form = page.locator("#pull-image");
+    await form.getByLabel("Image", { exact: true }).fill(repository);
+    await form.getByLabel("Tag", { exact: true }).fill("v1");
+    await form.getByRole("button", { name: "Pull" }).click();
+
+    const bars = page.locator('#pull-progress [role="progressbar"]');
+    await expect(bars.first()).toBeAttached({ timeout: 30_000 });
+    await expect(page.locator("#pull-result")).toContainText(`Image '${reference}' pulled successfully`, { timeout: 60_000 });
+    // Every layer ends complete (downloaded, or already here).
+    const count = await bars.count();
+    expect(count).toBeGreaterThan(0);
+    for (let i = 0; i < count; i++) {
+      await expect(bars.nth(i)).toHaveAttribute("aria-valuenow", "100");
+    }
+    await expect(page.locator("#images-table td.tags", { hasText: reference })).toHaveCount(1, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  } finally {
+    removeImages(reference);
+  }
+});
+
+test("a pull of an image the registry does not have says so", async ({ page }) => {
+  const errors = await open(page, "/images");
+  const form = page.locator("#pull-image");
+  await form.getByLabel("Image", { exact: true }).fill(`${REGISTRY}/berth-e2e/never-pushed-${SUFFIX}`);
+  await form.getByRole("button", { name: "Pull" }).click();
+  await expect(page.locator('[role="alert"]')).toContainText(/not found|does not exist|unknown/i, { timeout: 30_000 });
+  await expect(form.getByRole("button", { name: "Pull" })).toBeEnabled();
+  expect(errors).toEqual([]);
+});
+
+test("building from an uploaded context shows the builder's steps as they run, then the image", async ({ page }) => {
+  const tag = `berth-e2e/build-${SUFFIX}:1`;
+  const dir = mkdtempSync(join(tmpdir(), "berth-e2e-build-"));
+  try {
+    writeFileSync(join(dir, "Dockerfile"), `FROM ${IMAGE}\nRUN echo built-${SUFFIX}\n`);
+    const archive = join(dir, "context.tar");
+    execFileSync("tar", ["-cf", archive, "-C", dir, "Dockerfile"]);
+
+    const errors = await open(page, "/images");
+    await page.getByRole("button", { name: "Build an image" }).click();
+    const form = page.locator("#build-image");
+    await form.getByLabel("Context").setInputFiles(archive);
+    await form.getByLabel("Tag", { exact: true }).fill(tag);
+    await form.getByRole("button", { name: "Build" }).click();
+
+    const output = page.locator("#build-output");
+    await expect(output).toContainText("Step 1/2", { timeout: 30_000 });
+    await expect(output).toContainText(`built-${SUFFIX}`, { timeout: 60_000 });
+    await expect(page.locator("#build-result")).toContainText("built", { timeout: 60_000 });
+    await expect(page.locator("#images-table td.tags", { hasText: tag })).toHaveCount(1, { timeout: 10_000 });
+    expect(errors).toEqual([]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    removeImages(tag);
+  }
+});
+
+test("an image tagged in a dialog on its page is pushed to the local registry", async ({ page, request }) => {
+  const repository = `${REGISTRY}/berth-e2e/tagged-${SUFFIX}`;
+  const reference = `${repository}:v2`;
+  try {
+    const errors = await open(page, `/images/${IMAGE}`);
+    await expect(page.locator("h1")).toHaveText(IMAGE);
+    await expect(page.locator('#image-config [data-fact="command"] dd')).not.toBeEmpty();
+    await expect(page.locator("#image-history tbody tr").first()).toBeVisible();
+
+    await page.getByRole("button", { name: `Tag ${IMAGE}`, exact: true }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toBeVisible();
+    await dialog.getByLabel("Repository").fill(repository);
+    await dialog.getByLabel("Tag", { exact: true }).fill("v2");
+    await dialog.getByRole("button", { name: "Tag", exact: true }).click();
+    await expect(dialog).toHaveCount(0);
+    await expect(page.getByRole("status")).toContainText(`tagged as '${reference}'`, { timeout: 20_000 });
+    const newTag = page.locator("#image-tags a", { hasText: reference });
+    await expect(newTag).toHaveCount(1, { timeout: 10_000 });
+
+    await newTag.click();
+    await expect(page.locator("h1")).toHaveText(reference);
+    const push = page.getByRole("button", { name: `Push ${reference}`, exact: true });
+    await push.click();
+    await expect(page.getByRole("status")).toContainText(`Image '${reference}' pushed successfully`, { timeout: 60_000 });
+    await expect(push).toBeEnabled();
+
+    const tags = await request.get(`http://${REGISTRY}/v2/berth-e2e/tagged-${SUFFIX}/tags/list`);
+    expect(tags.status()).toBe(200);
+    expect((await tags.json()).tags).toContain("v2");
+    expect(errors).toEqual([]);
+  } finally {
+    removeImages(reference);
+  }
+});
+
+test("prune first lists the dangling images and the space they free, then removes them and says so", async ({ page, request }) => {
+  const tag = `berth-e2e/prune-${SUFFIX}:1`;
+  try {
+    // Two builds under one tag: the first one is left dangling.
+    dockerWithInput(`FROM ${IMAGE}\nRUN echo first-${SUFFIX} > /id\n`, "build", "-q", "-t", tag, "-");
+    const dangling = docker("image", "inspect", "--format", "{{.Id}}", tag).replace("sha256:", "").slice(0, 12);
+    dockerWithInput(`FROM ${IMAGE}\nRUN echo second-${SUFFIX} > /id\n`, "build", "-q", "-t", tag, "-");
+
+    const errors = await open(page, "/images");
+    // Esc closes the dialog; nothing is removed.
+    await page.locator("#prune-images").click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toHaveCount(0);
+    await page.locator("#prune-images").click();
+    const preview = dialog.locator("#prune-preview");
+    await expect(preview).toContainText(dangling, { timeout: 20_000 });
+    await expect(preview).toContainText(/frees up to [\d.]+ ?(B|kB|MB|GB)/);
+    // The preview removed nothing.
+    expect((await request.get(`/api/images/${dangling}`)).status()).toBe(200);
+
+    await dialog.getByRole("button", { name: "Prune", exact: true }).click();
+    await expect(page.locator("#prune-result")).toContainText(/Removed \d+ images/, { timeout: 30_000 });
+    await expect(page.locator("#prune-result")).toContainText(dangling);
+    expect((await request.get(`/api/images/${dangling}`)).status()).toBe(404);
+    // The tagged image stays.
+    expect((await request.get(`/api/images/${tag}`)).status()).toBe(200);
+    expect(errors).toEqual([]);
+  } finally {
+    removeImages(tag);
+  }
+});
