@@ -9,7 +9,7 @@ use super::container_details::overview::RemoveContainerDialog;
 use super::live::{CONTAINER_LIST_EVENTS, use_docker_events};
 use super::resource::{ActionError, ResourceView};
 use super::session::{IfAllowed, allows};
-use super::{ConfirmDialog, SearchBox, row_key, text_matches};
+use super::{ConfirmDialog, DialogButton, SearchBox, row_key, text_matches};
 use crate::api::containers::{
     BulkContainerAction, BulkRemoveContainers, RemoveContainer, StartContainer, StopContainer,
     list_containers,
@@ -437,13 +437,13 @@ fn ContainersTable(
                         </button>
                     })}
                     {may_remove.then(|| view! {
-                        <button
+                        <DialogButton
                             class="remove danger"
-                            aria-label=format!("Remove {for_remove}")
-                            on:click=move |_| removing.set(Some((for_remove.clone(), running)))
-                        >
-                            "Remove"
-                        </button>
+                            action="Remove"
+                            object=for_remove.clone()
+                            target=removing
+                            value=(for_remove.clone(), running)
+                        />
                     })}
                 </td>
             </tr>

@@ -174,6 +174,37 @@ where
     }
 }
 
+/// A row's button that opens a dialog about one object: its text is the action, its accessible name the
+/// action and the object (`aria-label="Remove web"`, or `label` when given), and pressing it puts `value`
+/// in `target`, the signal the dialog opens on.
+#[component]
+pub fn DialogButton<T>(
+    /// The button's class.
+    class: &'static str,
+    /// The action, the button's text, e.g. "Remove".
+    action: &'static str,
+    /// The object's name, e.g. the container's.
+    #[prop(into)]
+    object: String,
+    /// The accessible name, when "<action> <object>" does not read well.
+    #[prop(optional, into)]
+    label: Option<String>,
+    /// The signal the dialog opens on.
+    target: RwSignal<Option<T>>,
+    /// What the dialog is about.
+    value: T,
+) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+{
+    let label = label.unwrap_or_else(|| format!("{action} {object}"));
+    view! {
+        <button class=class aria-label=label on:click=move |_| target.set(Some(value.clone()))>
+            {action}
+        </button>
+    }
+}
+
 /// A modal dialog (`role="dialog"`, named by its title); `Esc` runs `on_close` wherever the focus is.
 #[component]
 pub fn DialogFrame(

@@ -10,9 +10,10 @@ use super::live::{NETWORK_LIST_EVENTS, use_docker_events};
 use super::resource::ResourceView;
 use super::session::{IfAllowed, allows};
 use super::{
-    ActionOutcome, ConfirmDialog, DataTable, DialogFrame, ErrorBanner, ExpandButton, KeyValueRow,
-    KeyValueRows, OpenRows, OutcomeNotice, PreviewDialog, PruneButton, PrunePreview, RowDetails,
-    SearchBox, focus_when_shown, follow_row_details, key_value_map, report_outcome, text_matches,
+    ActionOutcome, ConfirmDialog, DataTable, DialogButton, DialogFrame, ErrorBanner, ExpandButton,
+    KeyValueRow, KeyValueRows, OpenRows, OutcomeNotice, PreviewDialog, PruneButton, PrunePreview,
+    RowDetails, SearchBox, focus_when_shown, follow_row_details, key_value_map, report_outcome,
+    text_matches,
 };
 use crate::api::containers::list_containers;
 use crate::api::networks::{
@@ -266,29 +267,28 @@ fn NetworksTable(list: Signal<Vec<NetworkSummary>>, actions: NetworkActions) -> 
         } else if !actions.may_change {
             ().into_any()
         } else {
-            let target = (id.clone(), name.clone());
             view! {
-                <button
+                <DialogButton
                     class="remove"
-                    aria-label=format!("Remove {name}")
-                    on:click=move |_| actions.to_remove.set(Some(target.clone()))
-                >
-                    "Remove"
-                </button>
+                    action="Remove"
+                    object=name.clone()
+                    target=actions.to_remove
+                    value=(id.clone(), name.clone())
+                />
             }
             .into_any()
         };
         let connect = (actions.may_change && network.driver != "host" && network.driver != "null")
             .then(|| {
-                let target = (id.clone(), name.clone());
                 view! {
-                    <button
+                    <DialogButton
                         class="connect"
-                        aria-label=format!("Connect a container to {name}")
-                        on:click=move |_| actions.to_connect.set(Some(target.clone()))
-                    >
-                        "Connect"
-                    </button>
+                        action="Connect"
+                        object=name.clone()
+                        label=format!("Connect a container to {name}")
+                        target=actions.to_connect
+                        value=(id.clone(), name.clone())
+                    />
                 }
             });
         let for_details = name.clone();

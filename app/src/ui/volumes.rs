@@ -7,9 +7,9 @@ use super::live::{VOLUME_LIST_EVENTS, use_docker_events};
 use super::resource::ResourceView;
 use super::session::{IfAllowed, allows};
 use super::{
-    ActionOutcome, ConfirmDialog, DataTable, ErrorBanner, ExpandButton, KeyValueRow, KeyValueRows,
-    OpenRows, OutcomeNotice, PreviewDialog, PruneButton, PrunePreview, RowDetails, SearchBox,
-    follow_row_details, key_value_map, report_outcome, text_matches,
+    ActionOutcome, ConfirmDialog, DataTable, DialogButton, ErrorBanner, ExpandButton, KeyValueRow,
+    KeyValueRows, OpenRows, OutcomeNotice, PreviewDialog, PruneButton, PrunePreview, RowDetails,
+    SearchBox, follow_row_details, key_value_map, report_outcome, text_matches,
 };
 use crate::api::volumes::{
     CreateVolume, PruneVolumes, RemoveVolume, get_volume_details, list_volumes,
@@ -202,13 +202,13 @@ fn VolumesTable(
                 <td class="created">{volume.created}</td>
                 <td class="actions">
                     {may_remove.then(|| view! {
-                        <button
+                        <DialogButton
                             class="remove"
-                            aria-label=format!("Remove {for_remove}")
-                            on:click=move |_| to_remove.set(Some(for_remove.clone()))
-                        >
-                            "Remove"
-                        </button>
+                            action="Remove"
+                            object=for_remove.clone()
+                            target=to_remove
+                            value=for_remove.clone()
+                        />
                     })}
                 </td>
             </tr>
