@@ -1,7 +1,6 @@
 //! Daemon-wide reads: version, info, disk usage, status, statistics, health, and the API host itself.
 
 use bollard::query_parameters::{ListNetworksOptions, ListVolumesOptions};
-use serde_json::{Value, json};
 
 use super::disk_usage::DiskUsageDocument;
 use super::events::EventFilter;
@@ -9,8 +8,8 @@ use super::{DockerService, Operation, now_rfc3339};
 use crate::error::AppError;
 use crate::model::human_size;
 use crate::model::system::{
-    ContainerCounts, DaemonHealth, Dashboard, DiskUsage, SwarmSummary, SystemInfo,
-    SystemStatistics, SystemStatus, SystemVersion,
+    ContainerCounts, DaemonHealth, Dashboard, DiskUsage, HostCapacity, HostInformation,
+    LoadAverage, SwarmSummary, SystemInfo, SystemStatistics, SystemStatus, SystemVersion,
 };
 
 const SUBJECT: &str = "Docker daemon";
@@ -224,7 +223,7 @@ impl DockerService {
 
 /// Facts about the machine the API runs on (not the daemon's): os, kernel, cpus and load, memory,
 /// disk, uptime. Needs no daemon.
-pub fn host_information() -> Value {
+pub fn host_information() -> HostInformation {
     use sysinfo::{Disks, System};
     let mut system = System::new();
     system.refresh_memory();
@@ -237,44 +236,46 @@ pub fn host_information() -> Value {
         .max_by_key(|d| d.mount_point().as_os_str().len());
     let (disk_total, disk_available) =
         root.map_or((0, 0), |d| (d.total_space(), d.available_space()));
-    let disk_used = disk_total.saturating_sub(disk_available);
-    let percent = |part: u64, whole: u64| {
-        if whole == 0 {
+    let capacity = |path: Option<String>, total: u64, used: u64, available: u64| HostCapacity {
+        path,
+        total_bytes: total,
+        used_bytes: used,
+        available_bytes: available,
+        total: human_size(total as i64),
+        used: human_size(used as i64),
+        percent: if total == 0 {
             0.0
         } else {
-            (part as f64 / whole as f64 * 1000.0).round() / 10.0
-        }
+            (used as f64 / total as f64 * 1000.0).round() / 10.0
+        },
     };
-    let total_memory = system.total_memory();
-    let used_memory = system.used_memory();
-    json!({
-        "hostname": System::host_name(),
-        "os": System::name(),
-        "os_version": System::os_version(),
-        "kernel_version": System::kernel_version(),
-        "architecture": System::cpu_arch(),
-        "cpu_count": std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
-        "load_average": {"one": load.one, "five": load.five, "fifteen": load.fifteen},
-        "memory": {
-            "total_bytes": total_memory,
-            "used_bytes": used_memory,
-            "available_bytes": system.available_memory(),
-            "total": human_size(total_memory as i64),
-            "used": human_size(used_memory as i64),
-            "percent": percent(used_memory, total_memory),
+    HostInformation {
+        hostname: System::host_name(),
+        os: System::name(),
+        os_version: System::os_version(),
+        kernel_version: System::kernel_version(),
+        architecture: System::cpu_arch(),
+        cpu_count: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        load_average: LoadAverage {
+            one: load.one,
+            five: load.five,
+            fifteen: load.fifteen,
         },
-        "disk": {
-            "path": "/",
-            "total_bytes": disk_total,
-            "used_bytes": disk_used,
-            "available_bytes": disk_available,
-            "total": human_size(disk_total as i64),
-            "used": human_size(disk_used as i64),
-            "percent": percent(disk_used, disk_total),
-        },
-        "uptime_seconds": System::uptime(),
-        "boot_time": System::boot_time(),
-        "berth_version": env!("CARGO_PKG_VERSION"),
-        "timestamp": now_rfc3339(),
-    })
+        memory: capacity(
+            None,
+            system.total_memory(),
+            system.used_memory(),
+            system.available_memory(),
+        ),
+        disk: capacity(
+            Some("/".to_string()),
+            disk_total,
+            disk_total.saturating_sub(disk_available),
+            disk_available,
+        ),
+        uptime_seconds: System::uptime(),
+        boot_time: System::boot_time(),
+        berth_version: env!("CARGO_PKG_VERSION").to_string(),
+        timestamp: now_rfc3339(),
+    }
 }

@@ -258,3 +258,68 @@ pub struct Dashboard {
     /// The latest events of the last hour, newest first.
     pub recent_events: Vec<DockerEvent>,
 }
+
+/// The load average of the API's host over 1, 5 and 15 minutes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LoadAverage {
+    /// Over the last minute.
+    pub one: f64,
+    /// Over the last 5 minutes.
+    pub five: f64,
+    /// Over the last 15 minutes.
+    pub fifteen: f64,
+}
+
+/// How much of a resource (memory, a disk) is in use, in bytes and in words.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HostCapacity {
+    /// The disk's mount point (disks only).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub path: Option<String>,
+    /// All of it.
+    pub total_bytes: u64,
+    /// In use.
+    pub used_bytes: u64,
+    /// Free for use (memory: what the kernel can hand out, caches included).
+    pub available_bytes: u64,
+    /// `total_bytes` in words, e.g. `7.8GB`.
+    pub total: String,
+    /// `used_bytes` in words.
+    pub used: String,
+    /// Used of total, in percent with one decimal.
+    pub percent: f64,
+}
+
+/// The machine the API runs on (not the daemon's), as `GET /api/system/host` reports it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct HostInformation {
+    /// The host's name.
+    pub hostname: Option<String>,
+    /// The operating system's name, e.g. `Debian GNU/Linux`.
+    pub os: Option<String>,
+    /// Its version.
+    pub os_version: Option<String>,
+    /// The kernel's version.
+    pub kernel_version: Option<String>,
+    /// The CPU architecture, e.g. `x86_64`.
+    pub architecture: String,
+    /// CPUs available to Berth.
+    pub cpu_count: usize,
+    /// The load average.
+    pub load_average: LoadAverage,
+    /// Memory.
+    pub memory: HostCapacity,
+    /// The disk holding `/`.
+    pub disk: HostCapacity,
+    /// Seconds since boot.
+    pub uptime_seconds: u64,
+    /// When the host booted, in unix seconds.
+    pub boot_time: u64,
+    /// Berth's version.
+    pub berth_version: String,
+    /// When this was read (RFC 3339).
+    pub timestamp: String,
+}

@@ -112,7 +112,7 @@ pub fn inline<T: ToSchema>(schemas: &mut Schemas) -> Value {
     to_json(&T::schema())
 }
 
-/// A JSON object whose shape is not ours to fix (Docker's raw inspect documents, the host facts).
+/// A JSON object whose shape is not ours to fix (Docker's raw inspect documents).
 pub fn any_object(_: &mut Schemas) -> Value {
     json!({"type": "object", "additionalProperties": true})
 }

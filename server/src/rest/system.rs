@@ -14,7 +14,9 @@ use crate::auth::access::Access;
 use app::docker::now_rfc3339;
 use app::docker::system::host_information;
 use app::error::AppError;
-use app::model::system::{DiskUsage, SystemInfo, SystemStatistics, SystemStatus, SystemVersion};
+use app::model::system::{
+    DiskUsage, HostInformation, SystemInfo, SystemStatistics, SystemStatus, SystemVersion,
+};
 
 /// The system routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -65,7 +67,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Get information about the API's host",
             get(host),
         )
-        .answers_with(200, "host", openapi::any_object)
+        .answers::<HostInformation>("host")
         .requires(Access::viewer("details", "read host information")),
         ApiRoute::new(
             Method::GET,
@@ -106,7 +108,7 @@ async fn statistics(State(state): State<AppState>) -> ApiResult {
 async fn host() -> ApiResult {
     let host = tokio::task::spawn_blocking(host_information)
         .await
-        .unwrap_or_else(|_| json!({}));
+        .unwrap_or_default();
     ok("host", host)
 }
 

@@ -126,6 +126,13 @@ async fn host_describes_the_api_machine() {
     assert!(host["uptime_seconds"].as_u64().is_some_and(|n| n > 0));
     assert!(host["load_average"]["one"].is_number());
     assert!(host["kernel_version"].is_string());
+    assert_eq!(host["disk"]["path"], "/");
+    assert!(host["memory"].get("path").is_none(), "{host}");
+    assert!(
+        host["memory"]["percent"]
+            .as_f64()
+            .is_some_and(|p| (0.0..=100.0).contains(&p))
+    );
 }
 
 #[tokio::test]
