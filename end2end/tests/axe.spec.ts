@@ -15,13 +15,22 @@ const ADMIN_PAGES = ["/users", "/tokens", "/audit"];
 
 test.describe.configure({ mode: "serial" });
 
+// A volume of the spec's own, so /volumes has a row to expand even on an engine the other specs pruned.
+const VOLUME = `berth-e2e-axe-vol-${SUFFIX}`;
+
 test.beforeAll(() => {
   docker("run", "-d", "--name", CONTAINER, "--network", "none", IMAGE, "sleep", "300");
+  docker("volume", "create", VOLUME);
 });
 
 test.afterAll(() => {
   try {
     docker("rm", "-f", CONTAINER);
+  } catch {
+    // already gone
+  }
+  try {
+    docker("volume", "rm", VOLUME);
   } catch {
     // already gone
   }
