@@ -24,6 +24,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="dark light"/>
+                <meta name=ui::live::SERVER_CLOCK_META content=ui::live::server_clock_millis().to_string()/>
                 <script inner_html=ui::theme::THEME_SCRIPT></script>
                 <link rel="icon" href="/favicon.ico"/>
                 <AutoReload options=options.clone()/>

@@ -24,12 +24,78 @@ pub const VOLUME_LIST_EVENTS: &str = "type=volume&event=create,destroy";
 /// The network events that change what the networks list shows (connects change the container counts).
 pub const NETWORK_LIST_EVENTS: &str = "type=network&event=create,destroy,connect,disconnect";
 
+/// The `<meta>` name under which the server writes its clock (Unix milliseconds) into each page it renders.
+pub const SERVER_CLOCK_META: &str = "berth-server-time";
+
+/// How far back a page's event stream starts, in seconds before the server's clock when the page (or the
+/// stream) was made: a change made between the server reading a list and the browser's stream reaching the
+/// daemon is replayed instead of lost. Docker reads `since` in whole seconds, hence the margin.
+const EVENT_REPLAY_SECONDS: i64 = 2;
+
+/// A burst of events (a `docker compose up`, a prune) reloads a list once per this many milliseconds.
+const EVENT_COALESCE_MILLIS: u64 = 100;
+
+/// The server's clock in Unix milliseconds (written into the page by [`crate::shell`]).
+pub fn server_clock_millis() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|elapsed| elapsed.as_millis())
+        .unwrap_or_default()
+}
+
+/// The server's clock now, in Unix seconds, as the browser can tell it: the time the server wrote into the
+/// page plus the time elapsed in this browser since it asked for the page (so never behind the truth by
+/// more than the page's network latency, whatever the browser's own clock says). `None` on the server or
+/// when the page has no such tag.
+fn server_clock_now_seconds() -> Option<i64> {
+    #[cfg(feature = "hydrate")]
+    {
+        let window = web_sys::window()?;
+        let served_millis: f64 = window
+            .document()?
+            .query_selector(&format!("meta[name=\"{SERVER_CLOCK_META}\"]"))
+            .ok()??
+            .get_attribute("content")?
+            .parse()
+            .ok()?;
+        let elapsed_millis = window.performance()?.now();
+        Some(((served_millis + elapsed_millis) / 1000.0).floor() as i64)
+    }
+    #[cfg(not(feature = "hydrate"))]
+    None
+}
+
 /// The newest Docker event matching `query` (an `/api/events` query string such as
 /// `type=container&event=start,die`), as a signal: `None` until the first event arrives.
+///
+/// The stream starts [`EVENT_REPLAY_SECONDS`] before the server's clock, so a change made while the page
+/// was on its way is not missed, and events are handed on at most once per [`EVENT_COALESCE_MILLIS`] (the
+/// newest of a burst), so a burst reloads a list once rather than once per event.
 pub fn use_docker_events(query: &str) -> ReadSignal<Option<DockerEvent>> {
     let (latest, set_latest) = signal(None::<DockerEvent>);
-    let url = format!("/api/events?{query}");
-    follow_stream::<DockerEvent>(url, move |event| set_latest.set(Some(event)));
+    let url = match server_clock_now_seconds() {
+        Some(now) => format!("/api/events?{query}&since={}", now - EVENT_REPLAY_SECONDS),
+        None => format!("/api/events?{query}"),
+    };
+    let pending = std::sync::Arc::new(std::sync::Mutex::new(None::<DockerEvent>));
+    follow_stream::<DockerEvent>(url, move |event| {
+        let Ok(mut waiting) = pending.lock() else {
+            return;
+        };
+        if waiting.replace(event).is_some() {
+            // A hand-over is already scheduled; it takes this newer event.
+            return;
+        }
+        let pending = pending.clone();
+        set_timeout(
+            move || {
+                if let Some(event) = pending.lock().ok().and_then(|mut waiting| waiting.take()) {
+                    set_latest.set(Some(event));
+                }
+            },
+            std::time::Duration::from_millis(EVENT_COALESCE_MILLIS),
+        );
+    });
     // The engine came back after an outage: what changed meanwhile is unknown, so the page reloads its
     // list as for an event (a `daemon` `reconnect` one, numbered by the recoveries so far).
     if let Some(health) = use_context::<DaemonHealth>() {
