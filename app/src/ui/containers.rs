@@ -78,6 +78,71 @@ pub fn sort_containers(list: &mut [ContainerSummary], key: SortKey, ascending: b
     });
 }
 
+/// The choices of the "Rows per page" select; `0` shows every row.
+pub const PAGE_SIZES: [usize; 5] = [25, 50, 100, 250, 0];
+
+/// How many rows a page shows unless the user chooses otherwise: enough for most hosts on one page, few
+/// enough that a host with 1,000 containers paints and hydrates a page, not the whole list.
+pub const DEFAULT_PAGE_SIZE: usize = 100;
+
+/// One page of a list of `total` rows: the rows `start..end`, which page that is (`page`, from 0, pulled
+/// back onto the last page when the list shrank under it) and how many pages there are (at least 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageWindow {
+    /// The first row shown.
+    pub start: usize,
+    /// One past the last row shown.
+    pub end: usize,
+    /// The page shown, from 0.
+    pub page: usize,
+    /// How many pages the list has.
+    pub pages: usize,
+}
+
+impl PageWindow {
+    /// The window of page `page` of `total` rows, `size` rows a page (`0`: one page of everything).
+    pub fn of(total: usize, page: usize, size: usize) -> Self {
+        if size == 0 {
+            return Self {
+                start: 0,
+                end: total,
+                page: 0,
+                pages: 1,
+            };
+        }
+        let pages = total.div_ceil(size).max(1);
+        let page = page.min(pages - 1);
+        let start = page * size;
+        Self {
+            start,
+            end: (start + size).min(total),
+            page,
+            pages,
+        }
+    }
+
+    /// "101–200 of 1,000" ("0 of 0" for an empty list).
+    pub fn describe(&self, total: usize) -> String {
+        if total == 0 {
+            return "0 of 0".to_string();
+        }
+        format!("{}–{} of {}", self.start + 1, self.end, thousands(total))
+    }
+}
+
+/// `1234567` as `1,234,567`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
 /// The sentence of the bulk remove dialog: the containers by name, and which running ones go by force.
 pub fn bulk_remove_question(targets: &[(String, bool)]) -> String {
     let names: Vec<&str> = targets.iter().map(|(name, _)| name.as_str()).collect();
@@ -110,6 +175,16 @@ pub fn ContainersPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let show_all = RwSignal::new(true);
     let sort = RwSignal::new((SortKey::Created, false));
+    let page = RwSignal::new(0_usize);
+    let page_size = RwSignal::new(DEFAULT_PAGE_SIZE);
+    // A new search, filter, order or page size starts again at the first page.
+    Effect::new(move |_| {
+        search.track();
+        state_filter.track();
+        sort.track();
+        page_size.track();
+        page.set(0);
+    });
     let selected = RwSignal::new(BTreeSet::<String>::new());
     let start = ServerAction::<StartContainer>::new();
     let stop = ServerAction::<StopContainer>::new();
@@ -175,7 +250,8 @@ pub fn ContainersPage() -> impl IntoView {
             ids: targets.into_iter().map(|(name, _)| name).collect(),
         });
     });
-    // What the table shows now (filtered, sorted): the select-all box and the bulk dialog read it.
+    // Every container the filters let through, with whether it runs (on any page): the bulk remove
+    // dialog reads it to say which selected containers go by force.
     let shown = RwSignal::new(Vec::<(String, bool)>::new());
     let describe_many = |targets: &Vec<(String, bool)>| bulk_remove_question(targets);
 
@@ -234,10 +310,19 @@ pub fn ContainersPage() -> impl IntoView {
                         list.iter().map(|c| (c.name.clone(), c.status == "running")).collect()
                     }));
                 });
+                let total = Memo::new(move |_| visible.with(Vec::len));
+                let window = Memo::new(move |_| PageWindow::of(total.get(), page.get(), page_size.get()));
+                let rows = Memo::new(move |_| {
+                    let PageWindow { start, end, .. } = window.get();
+                    visible.with(|list| list[start..end].to_vec())
+                });
                 let may_operate = allows(role, Role::Operator);
                 let may_remove = allows(role, Role::Admin);
-                let list = Signal::from(visible);
-                view! { <ContainersTable list start stop removing sort selected shown may_operate may_remove/> }.into_any()
+                let list = Signal::from(rows);
+                view! {
+                    <ContainersTable list start stop removing sort selected may_operate may_remove/>
+                    <Pager window total page page_size/>
+                }.into_any()
             }/>
             <RemoveContainerDialog target=removing on_remove/>
             <ConfirmDialog
@@ -370,15 +455,14 @@ fn ContainersTable(
     removing: RwSignal<Option<(String, bool)>>,
     sort: RwSignal<(SortKey, bool)>,
     selected: RwSignal<BTreeSet<String>>,
-    shown: RwSignal<Vec<(String, bool)>>,
     may_operate: bool,
     may_remove: bool,
 ) -> impl IntoView {
     let is_empty = Memo::new(move |_| list.with(Vec::is_empty));
+    // "Select all" selects the rows of this page, as in Portainer.
     let all_selected = move || {
-        shown.with(|shown| {
-            !shown.is_empty()
-                && selected.with(|set| shown.iter().all(|(name, _)| set.contains(name)))
+        list.with(|rows| {
+            !rows.is_empty() && selected.with(|set| rows.iter().all(|row| set.contains(&row.name)))
         })
     };
     let row = move |container: ContainerSummary| {
@@ -461,7 +545,7 @@ fn ContainersTable(
                                 prop:checked=all_selected
                                 on:change=move |ev| {
                                     let checked = event_target_checked(&ev);
-                                    let names: Vec<String> = shown.get_untracked().into_iter().map(|(name, _)| name).collect();
+                                    let names: Vec<String> = list.with_untracked(|rows| rows.iter().map(|row| row.name.clone()).collect());
                                     selected.update(|set| {
                                         for name in names {
                                             if checked { set.insert(name); } else { set.remove(&name); }
@@ -488,9 +572,63 @@ fn ContainersTable(
     }
 }
 
+/// Under the table: which rows show ("101–200 of 1,000"), Previous/Next page, and how many rows a page
+/// shows. Hidden while the list is empty.
+#[component]
+fn Pager(
+    window: Memo<PageWindow>,
+    total: Memo<usize>,
+    page: RwSignal<usize>,
+    page_size: RwSignal<usize>,
+) -> impl IntoView {
+    let options = PAGE_SIZES
+        .into_iter()
+        .map(|size| {
+            let label = if size == 0 { "All".to_string() } else { size.to_string() };
+            view! {
+                <option value=size.to_string() selected=move || page_size.get() == size>{label}</option>
+            }
+        })
+        .collect_view();
+    view! {
+        <nav class="pager" aria-label="Pagination" hidden=move || total.get() == 0>
+            <span class="pager-range" aria-live="polite">{move || window.get().describe(total.get())}</span>
+            <button
+                class="pager-previous"
+                aria-label="Previous page"
+                disabled=move || window.get().page == 0
+                on:click=move |_| page.set(window.get_untracked().page.saturating_sub(1))
+            >
+                "‹ Previous"
+            </button>
+            <span class="pager-page">
+                {move || format!("Page {} of {}", window.get().page + 1, window.get().pages)}
+            </span>
+            <button
+                class="pager-next"
+                aria-label="Next page"
+                disabled=move || { let w = window.get(); w.page + 1 >= w.pages }
+                on:click=move |_| page.set(window.get_untracked().page + 1)
+            >
+                "Next ›"
+            </button>
+            <label class="pager-size">
+                "Rows per page "
+                <select on:change=move |ev| {
+                    page_size.set(event_target_value(&ev).parse().unwrap_or(DEFAULT_PAGE_SIZE));
+                }>
+                    {options}
+                </select>
+            </label>
+        </nav>
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{SortKey, bulk_remove_question, format_ports, matches_state, sort_containers};
+    use super::{
+        PageWindow, SortKey, bulk_remove_question, format_ports, matches_state, sort_containers,
+    };
     use crate::model::containers::ContainerSummary;
 
     fn summary(name: &str, image: &str, status: &str, created: &str) -> ContainerSummary {
@@ -524,6 +662,38 @@ mod tests {
         assert_eq!(names(&list), ["api", "db", "web"]);
         sort_containers(&mut list, SortKey::Created, false);
         assert_eq!(names(&list), ["api", "web", "db"]);
+    }
+
+    #[test]
+    fn a_page_shows_its_slice_and_a_page_past_the_end_falls_back_to_the_last() {
+        let first = PageWindow::of(1_000, 0, 100);
+        assert_eq!(
+            (first.start, first.end, first.page, first.pages),
+            (0, 100, 0, 10)
+        );
+        assert_eq!(first.describe(1_000), "1–100 of 1,000");
+        let last = PageWindow::of(1_001, 10, 100);
+        assert_eq!(
+            (last.start, last.end, last.page, last.pages),
+            (1_000, 1_001, 10, 11)
+        );
+        // The list shrank under page 7 of 10: the last page shows instead of an empty one.
+        let shrunk = PageWindow::of(250, 7, 100);
+        assert_eq!(
+            (shrunk.start, shrunk.end, shrunk.page, shrunk.pages),
+            (200, 250, 2, 3)
+        );
+        let everything = PageWindow::of(1_000, 3, 0);
+        assert_eq!(
+            (everything.start, everything.end, everything.pages),
+            (0, 1_000, 1)
+        );
+        let empty = PageWindow::of(0, 0, 100);
+        assert_eq!(
+            (empty.start, empty.end, empty.page, empty.pages),
+            (0, 0, 0, 1)
+        );
+        assert_eq!(empty.describe(0), "0 of 0");
     }
 
     #[test]
