@@ -10,7 +10,7 @@ use serde_json::Value;
 pub type PortMap = BTreeMap<String, Option<Vec<PortBinding>>>;
 
 /// One host binding of a container port.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PortBinding {
     /// The host address the port is bound on.
@@ -22,7 +22,7 @@ pub struct PortBinding {
 }
 
 /// One row of `GET /api/containers`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ContainerSummary {
     /// 12-character short id.

@@ -31,7 +31,7 @@ pub struct IpamView {
 }
 
 /// One row of `GET /api/networks`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NetworkSummary {
     /// 12-character short id.
