@@ -274,19 +274,43 @@ fn PullPanel(reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// Build: an uploaded context (a tar, plain or gzipped) and a tag; the builder's lines as they come.
+/// Build: a context uploaded (a tar, plain or gzipped) or a directory on the server (inside `--build-root`
+/// when one is set), and a tag; the builder's lines as they come.
 #[component]
 fn BuildPanel(reload: Callback<()>) -> impl IntoView {
     let context = NodeRef::<leptos::html::Input>::new();
+    let from_server_path = RwSignal::new(false);
+    let server_path = RwSignal::new(String::new());
     let tag = RwSignal::new(String::new());
     let lines = RwSignal::new(Vec::<String>::new());
     let run = StreamedRun::new();
+    let on_progress = move |data: &Value| {
+        if let Some(line) = data["line"].as_str().map(str::trim_end)
+            && !line.is_empty()
+        {
+            lines.update(|all| all.push(line.to_string()));
+        }
+    };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !run.begin() {
             return;
         }
         lines.set(Vec::new());
+        let wanted_tag = tag.get_untracked().trim().to_string();
+        if from_server_path.get_untracked() {
+            let mut body = json!({ "path": server_path.get_untracked().trim() });
+            if !wanted_tag.is_empty() {
+                body["tag"] = json!(wanted_tag);
+            }
+            run.run(
+                "/api/images/build".into(),
+                StreamBody::Json(body),
+                on_progress,
+                reload,
+            );
+            return;
+        }
         #[cfg(feature = "hydrate")]
         {
             let Some(file) = context
@@ -299,7 +323,6 @@ fn BuildPanel(reload: Callback<()>) -> impl IntoView {
                 )));
                 return;
             };
-            let wanted_tag = tag.get_untracked().trim().to_string();
             let path = if wanted_tag.is_empty() {
                 "/api/images/build".to_string()
             } else {
@@ -308,22 +331,39 @@ fn BuildPanel(reload: Callback<()>) -> impl IntoView {
                     super::event_stream::encode_query_value(&wanted_tag)
                 )
             };
-            let on_progress = move |data: &Value| {
-                if let Some(line) = data["line"].as_str().map(str::trim_end)
-                    && !line.is_empty()
-                {
-                    lines.update(|all| all.push(line.to_string()));
-                }
-            };
             run.run(path, StreamBody::File(file), on_progress, reload);
         }
         #[cfg(not(feature = "hydrate"))]
-        let _ = (context, reload);
+        let _ = context;
     };
     view! {
         <form id="build-image" class="inline-form panel" on:submit=submit>
-            <label for="build-context">"Context"</label>
-            <input id="build-context" type="file" required accept=".tar,.tar.gz,.tgz" node_ref=context/>
+            <label for="build-source">"Source"</label>
+            <select
+                id="build-source"
+                on:change=move |ev| from_server_path.set(event_target_value(&ev) == "path")
+            >
+                <option value="upload" selected=move || !from_server_path.get()>"Upload a context archive"</option>
+                <option value="path" selected=move || from_server_path.get()>"Directory on the server"</option>
+            </select>
+            {move || if from_server_path.get() {
+                view! {
+                    <label for="build-path">"Path"</label>
+                    <input
+                        id="build-path"
+                        type="text"
+                        required
+                        placeholder="/srv/builds/app"
+                        prop:value=move || server_path.get()
+                        on:input=move |ev| server_path.set(event_target_value(&ev))
+                    />
+                }.into_any()
+            } else {
+                view! {
+                    <label for="build-context">"Context"</label>
+                    <input id="build-context" type="file" required accept=".tar,.tar.gz,.tgz" node_ref=context/>
+                }.into_any()
+            }}
             <label for="build-tag">"Tag"</label>
             <input
                 id="build-tag"
