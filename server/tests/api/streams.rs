@@ -12,15 +12,7 @@ const WAIT: Duration = Duration::from_secs(30);
 
 /// A unique tag of the test image pushed to the loopback registry, then removed locally.
 async fn image_only_in_the_registry(app: &TestApp) -> (String, Cleanup) {
-    let repo = format!("{}/berth-test/{}", test_registry(), unique("progress"));
-    let reference = format!("{repo}:v1");
-    let guard = Cleanup::image(&reference);
-    app.post(
-        &format!("/api/images/{}/tag", test_image()),
-        json!({"repository": repo, "tag": "v1"}),
-    )
-    .await
-    .expect(200);
+    let (reference, guard) = tagged_for(app, &test_registry(), "progress").await;
     app.post_empty(&format!("/api/images/{reference}/push"))
         .await
         .expect(200);
@@ -103,10 +95,8 @@ async fn tagged_for(app: &TestApp, registry: &str, prefix: &str) -> (String, Cle
     (reference, guard)
 }
 
-#[tokio::test]
-async fn push_with_an_event_stream_sends_each_layers_progress_then_the_pushed_reference() {
-    let app = TestApp::spawn().await;
-    let (reference, _guard) = tagged_for(&app, &test_registry(), "ssepush").await;
+/// Pushes `reference` with `Accept: text/event-stream` and reads the stream to its end.
+async fn push_events(app: &TestApp, reference: &str) -> Vec<SseEvent> {
     let mut push = app
         .sse(
             Method::POST,
@@ -115,7 +105,14 @@ async fn push_with_an_event_stream_sends_each_layers_progress_then_the_pushed_re
         )
         .await;
     push.expect_stream();
-    let events = push.until_end(WAIT).await;
+    push.until_end(WAIT).await
+}
+
+#[tokio::test]
+async fn push_with_an_event_stream_sends_each_layers_progress_then_the_pushed_reference() {
+    let app = TestApp::spawn().await;
+    let (reference, _guard) = tagged_for(&app, &test_registry(), "ssepush").await;
+    let events = push_events(&app, &reference).await;
     let (last, progress) = events.split_last().unwrap();
     for step in progress {
         assert_eq!(step.event.as_deref(), Some("progress"), "{events:?}");
@@ -156,14 +153,7 @@ async fn push_with_an_event_stream_sends_each_layers_progress_then_the_pushed_re
         last.data
     );
     let (repo, _) = reference.rsplit_once(':').unwrap();
-    let path = repo.trim_start_matches(&format!("{}/", test_registry()));
-    let tags: serde_json::Value =
-        reqwest::get(format!("http://{}/v2/{path}/tags/list", test_registry()))
-            .await
-            .expect("registry answers")
-            .json()
-            .await
-            .expect("registry JSON");
+    let tags = registry_tags(repo.trim_start_matches(&format!("{}/", test_registry()))).await;
     assert_eq!(
         tags["tags"],
         json!(["v1"]),
@@ -204,15 +194,7 @@ async fn a_push_to_an_unreachable_registry_ends_its_event_stream_with_an_error_e
         .unwrap()
         .port();
     let (reference, _guard) = tagged_for(&app, &format!("127.0.0.1:{port}"), "nowhere").await;
-    let mut push = app
-        .sse(
-            Method::POST,
-            &format!("/api/images/{reference}/push"),
-            Some(json!({})),
-        )
-        .await;
-    push.expect_stream();
-    let events = push.until_end(WAIT).await;
+    let events = push_events(&app, &reference).await;
     let last = events.last().unwrap();
     assert_eq!(last.event.as_deref(), Some("error"), "{events:?}");
     assert_eq!(last.data["status"], 503);
