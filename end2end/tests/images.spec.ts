@@ -1,7 +1,9 @@
 // The images console: pull with per-layer progress from the local registry, build from an uploaded context
-// with live output, tag and push to the local registry, and a prune that first shows what it removes.
+// with live output, tag and push (with per-layer progress) to the local registry, and a prune that first
+// shows what it removes.
 //
 // Selectors: #pull-image (labels "Image", "Tag"), #pull-progress [role="progressbar"], #pull-result;
+// #push-progress [role="progressbar"] (labelled "Layer <id>") while and after a push;
 // "Build an image" then #build-image (labels "Context", "Tag"), #build-output, #build-result;
 // row buttons "Tag <ref>", "Push <ref>", "Remove <ref>"; the tag dialog (labels "Repository", "Tag");
 // #prune-images opens a dialog with #prune-preview, its "Prune" button; #prune-result.
@@ -127,10 +129,45 @@ test("an image tagged in a dialog on its page is pushed to the local registry", 
     await push.click();
     await expect(page.getByRole("status")).toContainText(`Image '${reference}' pushed successfully`, { timeout: 60_000 });
     await expect(push).toBeEnabled();
+    await expect(page.locator('#push-progress [role="progressbar"]').first()).toHaveAttribute("aria-valuenow", "100");
 
     const tags = await request.get(`http://${REGISTRY}/v2/berth-e2e/tagged-${SUFFIX}/tags/list`);
     expect(tags.status()).toBe(200);
     expect((await tags.json()).tags).toContain("v2");
+    expect(errors).toEqual([]);
+  } finally {
+    removeImages(reference);
+  }
+});
+
+test("pushing from the images list shows each layer's progress bar, then says it was pushed", async ({ page, request }) => {
+  const repository = `${REGISTRY}/berth-e2e-push-${SUFFIX}`;
+  const reference = `${repository}:v1`;
+  try {
+    docker("tag", IMAGE, reference);
+    const layers = JSON.parse(docker("image", "inspect", "--format", "{{json .RootFS.Layers}}", reference)) as string[];
+    const errors = await open(page, "/images");
+    await page.locator("#images-search").fill(reference);
+    const push = page.getByRole("button", { name: `Push ${reference}`, exact: true });
+    await push.click();
+
+    const bars = page.locator('#push-progress [role="progressbar"]');
+    await expect(bars.first()).toBeAttached({ timeout: 30_000 });
+    await expect(page.getByRole("status")).toContainText(`Image '${reference}' pushed successfully`, { timeout: 60_000 });
+    await expect(push).toBeEnabled();
+    // One bar per layer of the image, labelled with its id, each complete.
+    await expect(bars).toHaveCount(layers.length);
+    for (let i = 0; i < layers.length; i++) {
+      const label = (await bars.nth(i).getAttribute("aria-label")) ?? "";
+      const id = label.replace(/^Layer /, "");
+      expect(id).toMatch(/^[0-9a-f]{12}$/);
+      expect(layers.some((layer) => layer.replace("sha256:", "").startsWith(id))).toBe(true);
+      await expect(bars.nth(i)).toHaveAttribute("aria-valuenow", "100");
+    }
+
+    const tags = await request.get(`http://${REGISTRY}/v2/berth-e2e-push-${SUFFIX}/tags/list`);
+    expect(tags.status()).toBe(200);
+    expect((await tags.json()).tags).toContain("v1");
     expect(errors).toEqual([]);
   } finally {
     removeImages(reference);

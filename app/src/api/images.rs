@@ -1,17 +1,17 @@
-//! Server functions for images. Pull and build stream their progress, so the console calls the REST API
-//! for those (`POST /api/images/pull|build` with `Accept: text/event-stream`).
+//! Server functions for images. Pull, push and build stream their progress, so the console calls the REST
+//! API for those (`POST /api/images/pull|build` and `POST /api/images/{ref}/push` with
+//! `Accept: text/event-stream`).
 // The #[server] macro generates argument structs whose fields mirror the documented parameters.
 #![allow(missing_docs)]
 
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::model::images::{
-    ImagePage, ImagePrunePreview, ImageSummary, PruneImagesResult, PushResult, RemoveImageResult,
-    TagResult,
-};
 #[cfg(feature = "ssr")]
-use crate::model::images::{PushRequest, TagRequest};
+use crate::model::images::TagRequest;
+use crate::model::images::{
+    ImagePage, ImagePrunePreview, ImageSummary, PruneImagesResult, RemoveImageResult, TagResult,
+};
 
 /// Lists the top-level images, like `docker images`, each with how many containers use it.
 #[server(prefix = "/rpc", endpoint = "images/list", client = crate::api::client::CsrfClient)]
@@ -52,13 +52,4 @@ pub async fn tag_image(id: String, repo: String, tag: String) -> Result<TagResul
         tag: Some(tag).filter(|tag| !tag.trim().is_empty()),
     };
     super::with_docker(|docker| async move { docker.tag_image(&id, request).await }).await
-}
-
-/// Pushes `reference` (`repo:tag`) to its registry.
-#[server(prefix = "/rpc", endpoint = "images/push", client = crate::api::client::CsrfClient)]
-pub async fn push_image(reference: String) -> Result<PushResult, AppError> {
-    super::with_docker(|docker| async move {
-        docker.push_image(&reference, PushRequest::default()).await
-    })
-    .await
 }

@@ -15,8 +15,8 @@ use bollard::errors::Error as BollardError;
 use bollard::models::{ImageInspect, ImageSummary as DockerImageSummary};
 use bollard::query_parameters::{
     BuildImageOptions, CreateImageOptions, ImportImageOptions, InspectContainerOptions,
-    ListImagesOptions, PruneImagesOptions, PushImageOptions, RemoveImageOptions,
-    SearchImagesOptions, TagImageOptions,
+    ListImagesOptions, PruneImagesOptions, RemoveImageOptions, SearchImagesOptions,
+    TagImageOptions,
 };
 use bytes::Bytes;
 use futures_util::stream::{self, BoxStream};
@@ -227,28 +227,6 @@ fn registry_error(err: BollardError, reference: &str) -> AppError {
         AppError::bad_request(format!("Image '{reference}': {message}"))
     } else {
         docker_error(err, &subject(reference))
-    }
-}
-
-/// Drains a pull/push progress stream, failing when it goes quiet for [`REGISTRY_IDLE_TIMEOUT`].
-async fn drain_registry_stream<T, S>(stream: S, reference: &str) -> Result<Vec<T>, AppError>
-where
-    S: Stream<Item = Result<T, BollardError>>,
-{
-    let mut stream = Box::pin(stream);
-    let mut items = Vec::new();
-    loop {
-        match tokio::time::timeout(REGISTRY_IDLE_TIMEOUT, stream.next()).await {
-            Err(_) => {
-                return Err(AppError::ServiceUnavailable(format!(
-                    "The registry of image '{reference}' did not answer within {} seconds",
-                    REGISTRY_IDLE_TIMEOUT.as_secs()
-                )));
-            }
-            Ok(None) => return Ok(items),
-            Ok(Some(Ok(item))) => items.push(item),
-            Ok(Some(Err(err))) => return Err(registry_error(err, reference)),
-        }
     }
 }
 

@@ -8,8 +8,18 @@
 //! back as raw bytes (`export_container`), on a clone of the client whose request modifier swaps that call's
 //! path for the wanted one. Everything else — the API version prefix, the connection, TLS, the status
 //! check and the daemon's error message — is bollard's.
+//!
+//! A push rides the same way, for another reason: bollard's `PushImageInfo` has no `id` field, so its
+//! `push_image` drops the layer each progress message is about. [`push_with_layer_ids`] sends the push on
+//! the `create_image` call instead (also a `POST` with an `X-Registry-Auth` header, answered as a stream),
+//! whose `CreateImageInfo` keeps `id`; the daemon's messages are the same shape for a pull and a push.
 
-use futures_util::StreamExt;
+use bollard::Docker;
+use bollard::auth::DockerCredentials;
+use bollard::errors::Error as BollardError;
+use bollard::models::CreateImageInfo;
+use bollard::query_parameters::CreateImageOptions;
+use futures_util::{Stream, StreamExt};
 use serde::de::DeserializeOwned;
 
 use super::{DockerEndpoint, DockerService, Operation};
@@ -21,6 +31,34 @@ const DEFAULT_HOST: &str = "unix:///var/run/docker.sock";
 const CARRIER_NAME: &str = "berth-raw-read";
 /// The carrier call's path (after the API version prefix).
 const CARRIER_PATH: &str = "/containers/berth-raw-read/export";
+/// The path of the call a push rides on (`create_image` without options: no query string).
+const PUSH_CARRIER_PATH: &str = "/images/create";
+
+/// Pushes `repository:tag` through `client`, answering the daemon's progress messages with their layer
+/// ids. `repository` and `tag` must be validated references (their characters are all allowed in a URI
+/// path). Without credentials an empty `X-Registry-Auth` is sent, as the daemon requires for a push.
+pub(crate) fn push_with_layer_ids(
+    client: &Docker,
+    repository: &str,
+    tag: &str,
+    credentials: Option<DockerCredentials>,
+) -> impl Stream<Item = Result<CreateImageInfo, BollardError>> + Send + 'static {
+    let wanted = format!("/images/{repository}/push?tag={tag}");
+    let pusher = client.clone().with_request_modifier(move |mut request| {
+        let uri = request.uri().to_string();
+        match uri.replacen(PUSH_CARRIER_PATH, &wanted, 1).parse() {
+            Ok(rewritten) => *request.uri_mut() = rewritten,
+            // never send the carrier's own call (an import): a GET of its path is refused by the daemon
+            Err(_) => *request.method_mut() = http::Method::GET,
+        }
+        request
+    });
+    pusher.create_image(
+        None::<CreateImageOptions>,
+        None,
+        Some(credentials.unwrap_or_default()),
+    )
+}
 
 impl DockerService {
     /// The daemon address in use, as the docker CLI would resolve it.

@@ -15,7 +15,7 @@ use futures_util::Stream;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 /// How many kinds of stream there are.
-const KINDS: usize = 6;
+const KINDS: usize = 7;
 
 /// What a daemon stream carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -30,6 +30,8 @@ pub enum StreamKind {
     Exec,
     /// An image pull's progress.
     Pull,
+    /// An image push's progress.
+    Push,
     /// An image build's progress.
     Build,
 }
@@ -42,6 +44,7 @@ impl StreamKind {
         StreamKind::Stats,
         StreamKind::Exec,
         StreamKind::Pull,
+        StreamKind::Push,
         StreamKind::Build,
     ];
 
@@ -53,6 +56,7 @@ impl StreamKind {
             StreamKind::Stats => "stats",
             StreamKind::Exec => "exec",
             StreamKind::Pull => "pull",
+            StreamKind::Push => "push",
             StreamKind::Build => "build",
         }
     }

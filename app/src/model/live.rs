@@ -16,13 +16,14 @@ pub struct LogLine {
     pub timestamp: Option<String>,
 }
 
-/// One progress message of an image pull.
+/// One progress message of an image pull or push (the daemon reports both alike, one layer each).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct PullProgress {
     /// The layer, or `null` for messages about the whole image.
     pub id: Option<String>,
-    /// The daemon's status word: `Pulling fs layer`, `Downloading`, `Pull complete`, ...
+    /// The daemon's status word: `Pulling fs layer`, `Downloading`, `Pull complete`; `Preparing`,
+    /// `Pushing`, `Pushed`, `Layer already exists`, ...
     pub status: String,
     /// Bytes done, when the daemon reports them.
     pub current: Option<i64>,

@@ -1,6 +1,7 @@
-//! Getting an image, with progress: pull (each layer's progress as a bar) and build from an uploaded context
-//! (the builder's lines as they come). Both stream from the REST API (`POST /api/images/pull|build` with
-//! `Accept: text/event-stream`); [`StreamedRun`] is what they share: under way, the result, the error.
+//! Image operations with progress: pull and push (each layer's progress as a bar, one component for both)
+//! and build from an uploaded context (the builder's lines as they come). All stream from the REST API
+//! (`POST /api/images/pull|build` and `POST /api/images/{ref}/push` with `Accept: text/event-stream`);
+//! [`StreamedRun`] is what they share: under way, the result, the error; [`LayerRun`] adds the layers.
 
 use leptos::prelude::*;
 use serde_json::{Value, json};
@@ -12,8 +13,8 @@ use super::session::IfAllowed;
 use crate::error::AppError;
 use crate::model::auth::Role;
 
-/// One layer's pull progress.
-#[derive(Debug, Clone, PartialEq)]
+/// One layer's pull or push progress.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct LayerProgress {
     /// The layer id.
     pub id: String,
@@ -26,19 +27,25 @@ pub struct LayerProgress {
 }
 
 impl LayerProgress {
-    /// Percent done: 100 once the layer is complete (or already there), else the current phase's share.
+    /// Percent done: 100 once the layer is complete (pulled or pushed) or already there (here, or in the
+    /// registry, or mounted there from another repository), else the current phase's share.
     pub fn percent(&self) -> i64 {
         match self.status.as_str() {
-            "Pull complete" | "Already exists" => 100,
+            "Pull complete" | "Already exists" | "Pushed" | "Layer already exists" => 100,
+            status if status.starts_with("Mounted from") => 100,
             _ if self.total > 0 => (self.current * 100 / self.total).clamp(0, 100),
             _ => 0,
         }
     }
 }
 
-/// Folds one `progress` message of a pull into the layers seen so far (in order of first appearance);
-/// a message about the whole image goes to `notes`.
-pub fn apply_pull_progress(layers: &mut Vec<LayerProgress>, notes: &mut Vec<String>, data: &Value) {
+/// Folds one `progress` message of a pull or a push into the layers seen so far (in order of first
+/// appearance); a message about the whole image goes to `notes`.
+pub fn apply_layer_progress(
+    layers: &mut Vec<LayerProgress>,
+    notes: &mut Vec<String>,
+    data: &Value,
+) {
     let status = data["status"].as_str().unwrap_or_default().to_string();
     // "Pulling from team/app" carries the tag as its id: it is about the image, not a layer.
     let layer = data["id"]
@@ -110,7 +117,7 @@ impl StreamedRun {
         path: String,
         body: StreamBody,
         mut on_progress: impl FnMut(&Value) + 'static,
-        after: Callback<()>,
+        after: Option<Callback<()>>,
     ) {
         self.pending.set(true);
         leptos::task::spawn_local(async move {
@@ -128,7 +135,9 @@ impl StreamedRun {
                 self.error.set(Some(failure));
             }
             self.pending.set(false);
-            after.run(());
+            if let Some(after) = after {
+                after.run(());
+            }
         });
     }
 
@@ -151,6 +160,102 @@ impl StreamedRun {
             {move || self.result.get().map(|text| view! { <p id=id class="toast" role="status">{text}</p> })}
             {move || self.error.get().map(|error| view! { <ErrorBanner error/> })}
         }
+    }
+}
+
+/// A streamed pull or push: the run, and each layer's progress (plus the messages about the whole image).
+#[derive(Clone, Copy)]
+pub struct LayerRun {
+    run: StreamedRun,
+    layers: RwSignal<Vec<LayerProgress>>,
+    notes: RwSignal<Vec<String>>,
+}
+
+impl Default for LayerRun {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl LayerRun {
+    /// Nothing run yet.
+    pub fn new() -> Self {
+        Self {
+            run: StreamedRun::new(),
+            layers: RwSignal::new(Vec::new()),
+            notes: RwSignal::new(Vec::new()),
+        }
+    }
+
+    /// Posts `body` to `path` (a pull or a push) and follows its layers, unless a run is under way (then
+    /// it answers false); `after` runs at the end.
+    pub fn start(self, path: String, body: Value, after: Option<Callback<()>>) -> bool {
+        if !self.run.begin() {
+            return false;
+        }
+        self.layers.set(Vec::new());
+        self.notes.set(Vec::new());
+        let Self { layers, notes, .. } = self;
+        let on_progress = move |data: &Value| {
+            let (mut all, mut said) = (layers.get_untracked(), notes.get_untracked());
+            apply_layer_progress(&mut all, &mut said, data);
+            layers.set(all);
+            notes.set(said);
+        };
+        self.run
+            .run(path, StreamBody::Json(body), on_progress, after);
+        true
+    }
+
+    /// Whether a run is under way (tracked).
+    pub fn pending(self) -> bool {
+        self.run.pending.get()
+    }
+
+    /// The last run's result sentence, if it succeeded (tracked).
+    pub fn result(self) -> Option<String> {
+        self.run.result.get()
+    }
+
+    /// The last run's error, if it failed (tracked).
+    pub fn error(self) -> Option<AppError> {
+        self.run.error.get()
+    }
+
+    /// Each layer as a `progressbar` labelled `Layer <id>` with its status, and the latest message about
+    /// the whole image, in a list with `id`.
+    pub fn progress(self, id: &'static str) -> impl IntoView {
+        let Self { layers, notes, .. } = self;
+        view! {
+            <div id=id class="progress-list" aria-live="polite">
+                <For each=move || layers.get() key=|layer| layer.clone() let:layer>
+                    <LayerBar layer/>
+                </For>
+                {move || notes.get().last().cloned().map(|note| view! { <p class="muted pull-note">{note}</p> })}
+            </div>
+        }
+    }
+}
+
+/// One layer's bar.
+#[component]
+fn LayerBar(layer: LayerProgress) -> impl IntoView {
+    let percent = layer.percent();
+    view! {
+        <div class="layer" data-layer=layer.id.clone()>
+            <code class="layer-id">{layer.id.clone()}</code>
+            <div
+                class="bar"
+                role="progressbar"
+                aria-label=format!("Layer {}", layer.id)
+                aria-valuemin="0"
+                aria-valuemax="100"
+                aria-valuenow=percent.to_string()
+            >
+                <div class="bar-fill" style=format!("width: {percent}%")></div>
+            </div>
+            <span class="layer-status">{layer.status.clone()}</span>
+        </div>
     }
 }
 
@@ -193,33 +298,15 @@ pub fn GetImagePanels(
 fn PullPanel(reload: Callback<()>) -> impl IntoView {
     let image = RwSignal::new(String::new());
     let tag = RwSignal::new(String::new());
-    let layers = RwSignal::new(Vec::<LayerProgress>::new());
-    let notes = RwSignal::new(Vec::<String>::new());
-    let run = StreamedRun::new();
+    let pull = LayerRun::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if !run.begin() {
-            return;
-        }
-        layers.set(Vec::new());
-        notes.set(Vec::new());
         let mut body = json!({ "image": image.get_untracked().trim() });
         let wanted_tag = tag.get_untracked().trim().to_string();
         if !wanted_tag.is_empty() {
             body["tag"] = json!(wanted_tag);
         }
-        let on_progress = move |data: &Value| {
-            let (mut all, mut said) = (layers.get_untracked(), notes.get_untracked());
-            apply_pull_progress(&mut all, &mut said, data);
-            layers.set(all);
-            notes.set(said);
-        };
-        run.run(
-            "/api/images/pull".into(),
-            StreamBody::Json(body),
-            on_progress,
-            reload,
-        );
+        pull.start("/api/images/pull".into(), body, Some(reload));
     };
     view! {
         <form id="pull-image" class="inline-form panel" on:submit=submit>
@@ -240,37 +327,10 @@ fn PullPanel(reload: Callback<()>) -> impl IntoView {
                 prop:value=move || tag.get()
                 on:input=move |ev| tag.set(event_target_value(&ev))
             />
-            {run.button("Pull", "Pulling…")}
+            {pull.run.button("Pull", "Pulling…")}
         </form>
-        <div id="pull-progress" class="progress-list" aria-live="polite">
-            {move || {
-                layers
-                    .get()
-                    .into_iter()
-                    .map(|layer| {
-                        let percent = layer.percent();
-                        view! {
-                            <div class="layer" data-layer=layer.id.clone()>
-                                <code class="layer-id">{layer.id.clone()}</code>
-                                <div
-                                    class="bar"
-                                    role="progressbar"
-                                    aria-label=format!("Layer {}", layer.id)
-                                    aria-valuemin="0"
-                                    aria-valuemax="100"
-                                    aria-valuenow=percent.to_string()
-                                >
-                                    <div class="bar-fill" style=format!("width: {percent}%")></div>
-                                </div>
-                                <span class="layer-status">{layer.status.clone()}</span>
-                            </div>
-                        }
-                    })
-                    .collect_view()
-            }}
-            {move || notes.get().last().cloned().map(|note| view! { <p class="muted pull-note">{note}</p> })}
-        </div>
-        {run.outcome("pull-result")}
+        {pull.progress("pull-progress")}
+        {pull.run.outcome("pull-result")}
     }
 }
 
@@ -307,7 +367,7 @@ fn BuildPanel(reload: Callback<()>) -> impl IntoView {
                 "/api/images/build".into(),
                 StreamBody::Json(body),
                 on_progress,
-                reload,
+                Some(reload),
             );
             return;
         }
@@ -331,7 +391,7 @@ fn BuildPanel(reload: Callback<()>) -> impl IntoView {
                     super::event_stream::encode_query_value(&wanted_tag)
                 )
             };
-            run.run(path, StreamBody::File(file), on_progress, reload);
+            run.run(path, StreamBody::File(file), on_progress, Some(reload));
         }
         #[cfg(not(feature = "hydrate"))]
         let _ = context;
@@ -395,11 +455,11 @@ mod tests {
             json!({"id": "abc", "status": "Pull complete"}),
             json!({"id": null, "status": "Status: Downloaded newer image for team/app:v1"}),
         ];
-        apply_pull_progress(&mut layers, &mut notes, &steps[0]);
-        apply_pull_progress(&mut layers, &mut notes, &steps[1]);
+        apply_layer_progress(&mut layers, &mut notes, &steps[0]);
+        apply_layer_progress(&mut layers, &mut notes, &steps[1]);
         assert_eq!(layers[0].percent(), 25);
         for step in &steps[2..] {
-            apply_pull_progress(&mut layers, &mut notes, step);
+            apply_layer_progress(&mut layers, &mut notes, step);
         }
         assert_eq!(layers.len(), 2);
         assert_eq!(layers[0].percent(), 100);
@@ -410,6 +470,41 @@ mod tests {
                 "Pulling from team/app",
                 "Status: Downloaded newer image for team/app:v1"
             ]
+        );
+    }
+
+    #[test]
+    fn push_progress_completes_layers_pushed_already_there_or_mounted() {
+        let (mut layers, mut notes) = (Vec::new(), Vec::new());
+        let steps = [
+            json!({"id": null, "status": "The push refers to repository [127.0.0.1:5055/team/app]"}),
+            json!({"id": "aaa", "status": "Preparing"}),
+            json!({"id": "bbb", "status": "Preparing"}),
+            json!({"id": "ccc", "status": "Preparing"}),
+            json!({"id": "aaa", "status": "Pushing", "current": 512, "total": 1024}),
+        ];
+        for step in &steps {
+            apply_layer_progress(&mut layers, &mut notes, step);
+        }
+        assert_eq!(layers.len(), 3);
+        assert_eq!(layers[0].percent(), 50);
+        assert_eq!(layers[1].percent(), 0);
+        let ends = [
+            json!({"id": "aaa", "status": "Pushed"}),
+            json!({"id": "bbb", "status": "Layer already exists"}),
+            json!({"id": "ccc", "status": "Mounted from team/base"}),
+            json!({"id": null, "status": "v1: digest: sha256:abcd size: 528"}),
+        ];
+        for step in &ends {
+            apply_layer_progress(&mut layers, &mut notes, step);
+        }
+        assert!(
+            layers.iter().all(|layer| layer.percent() == 100),
+            "{layers:?}"
+        );
+        assert_eq!(
+            notes.last().map(String::as_str),
+            Some("v1: digest: sha256:abcd size: 528")
         );
     }
 }

@@ -1,15 +1,16 @@
 //! The images page: the list (with how many containers use each image, linking to its page), pull with
-//! per-layer progress, build from an uploaded context with live output, tag, push, remove (confirmed, with
-//! force for an image in use) and a prune that first shows what it would remove and the space it frees.
+//! per-layer progress, build from an uploaded context with live output, tag, push with per-layer progress,
+//! remove (confirmed, with force for an image in use) and a prune that first shows what it would remove
+//! and the space it frees.
 
 use leptos::prelude::*;
 
-use super::image_streams::GetImagePanels;
+use super::image_streams::{GetImagePanels, LayerRun};
 use super::live::{IMAGE_LIST_EVENTS, use_docker_events};
 use super::resource::{ActionError, ResourceView};
 use super::session::{IfAllowed, allows};
 use super::{ConfirmDialog, DataTable, DialogFrame, ErrorBanner, SearchBox, text_matches};
-use crate::api::images::{PruneImages, PushImage, RemoveImage, TagImage, list_images};
+use crate::api::images::{PruneImages, RemoveImage, TagImage, list_images};
 use crate::error::AppError;
 use crate::model::auth::Role;
 use crate::model::images::{ImagePrunePreview, ImageSummary};
@@ -57,8 +58,8 @@ pub struct ImageActions {
     pub remove: ServerAction<RemoveImage>,
     /// Tag an image.
     pub tag: ServerAction<TagImage>,
-    /// Push an image.
-    pub push: ServerAction<PushImage>,
+    /// Push an image, with each layer's progress (the REST stream).
+    pub push: LayerRun,
     /// The last failed action.
     pub errors: ActionError,
     /// What the last successful action did.
@@ -81,7 +82,7 @@ impl ImageActions {
         let actions = Self {
             remove: ServerAction::new(),
             tag: ServerAction::new(),
-            push: ServerAction::new(),
+            push: LayerRun::new(),
             errors: ActionError::new(),
             notice: RwSignal::new(None),
             removing: RwSignal::new(None),
@@ -97,7 +98,6 @@ impl ImageActions {
         } = actions;
         errors.follow(move || remove.value().get());
         errors.follow(move || tag.value().get());
-        errors.follow(move || push.value().get());
         Effect::new(move |_| {
             if let Some(Ok(done)) = remove.value().get() {
                 notice.set(Some(done.message));
@@ -109,8 +109,14 @@ impl ImageActions {
             }
         });
         Effect::new(move |_| {
-            if let Some(Ok(done)) = push.value().get() {
-                notice.set(Some(done.message));
+            if let Some(message) = push.result() {
+                notice.set(Some(message));
+                errors.clear();
+            }
+        });
+        Effect::new(move |_| {
+            if let Some(error) = push.error() {
+                errors.fail(error);
             }
         });
         actions
@@ -118,7 +124,21 @@ impl ImageActions {
 
     /// Whether an action is under way.
     pub fn busy(self) -> bool {
-        self.remove.pending().get() || self.tag.pending().get() || self.push.pending().get()
+        self.remove.pending().get() || self.tag.pending().get() || self.push.pending()
+    }
+
+    /// Pushes `reference` to its registry over the REST stream (its layers show in [`Self::push_progress`]).
+    pub fn push_image(self, reference: &str) {
+        self.push.start(
+            format!("/api/images/{reference}/push"),
+            serde_json::json!({}),
+            None,
+        );
+    }
+
+    /// The layers of the push under way (or the last one), as bars.
+    pub fn push_progress(self) -> impl IntoView {
+        self.push.progress("push-progress")
     }
 
     /// Changes each time an action that changes the images list finishes.
@@ -145,13 +165,11 @@ impl ImageActions {
                     <button
                         class="push"
                         aria-label=label
-                        aria-busy=move || self.push.pending().get().to_string()
-                        disabled=move || self.push.pending().get()
-                        on:click=move |_| {
-                            self.push.dispatch(PushImage { reference: for_push.clone() });
-                        }
+                        aria-busy=move || self.push.pending().to_string()
+                        disabled=move || self.push.pending()
+                        on:click=move |_| self.push_image(&for_push)
                     >
-                        {move || if self.push.pending().get() { "Pushing…" } else { "Push" }}
+                        {move || if self.push.pending() { "Pushing…" } else { "Push" }}
                     </button>
                 }
             })}
@@ -322,6 +340,7 @@ pub fn ImagesPage() -> impl IntoView {
                 <GetImagePanels reload/>
             </IfAllowed>
             <PruneResult prune/>
+            {actions.push_progress()}
             <ResourceView resource=images loading="Loading images…" errors=actions.errors render=move |list, role| {
                 let list = Signal::derive(move || {
                     let term = search.get();

@@ -148,7 +148,6 @@ pub const RPC_ACCESS: &[(&str, Access)] = &[
     ),
     ("images/prune", Access::admin("prune", "prune images")),
     ("images/tag", Access::admin("tag", "tag images")),
-    ("images/push", Access::admin("push", "push images")),
     ("networks/list", Access::viewer("list", "list networks")),
     (
         "networks/details",

@@ -164,12 +164,17 @@ pub fn routes() -> Vec<ApiRoute> {
         ApiRoute::new(
             Method::POST,
             IMAGE_PATH,
-            "Push an image to its registry (body: {\"tag\": \"1.0\", \"auth\": {...}})",
+            "Push an image to its registry (body: {\"tag\": \"1.0\", \"auth\": {...}}; Accept: \
+             text/event-stream streams progress)",
             MethodRouter::new(),
         )
         .displayed_as("/api/images/{image_id}/push")
         .optional_json_body::<PushRequest>()
         .answers::<PushResult>("result")
+        .or_streams(
+            "with Accept: text/event-stream: progress events, then a result or error event",
+            openapi::push_events,
+        )
         .requires(Access::admin("push", "push images")),
     ]
 }
@@ -309,6 +314,7 @@ async fn post_image_path(
     Path(path): Path<String>,
     method: Method,
     uri: Uri,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<serde_json::Value>,
 ) -> ApiResult {
     let body = serde_json::to_vec(&body).map_err(|_| AppError::bad_request("Unreadable body"))?;
@@ -319,6 +325,11 @@ async fn post_image_path(
         }
         (reference, Some("push")) => {
             let request: PushRequest = parse_json_body(&body)?;
+            if wants_event_stream(&headers) {
+                return Ok(progress_stream(
+                    state.docker.push_image_progress(reference, request).await?,
+                ));
+            }
             ok("result", state.docker.push_image(reference, request).await?)
         }
         _ => Err(not_allowed(&method, &uri)),

@@ -705,6 +705,15 @@ pub fn pull_events(schemas: &mut Schemas) -> Value {
     ]})
 }
 
+/// The data of a push's events: progress (the same messages as a pull's), then the result or an error.
+pub fn push_events(schemas: &mut Schemas) -> Value {
+    json!({"anyOf": [
+        component::<app::model::live::PullProgress>(schemas),
+        component::<app::model::images::PushResult>(schemas),
+        stream_error(schemas),
+    ]})
+}
+
 /// The data of a build's events: output lines, then the result or an error.
 pub fn build_events(schemas: &mut Schemas) -> Value {
     json!({"anyOf": [

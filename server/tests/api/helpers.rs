@@ -22,6 +22,19 @@ pub fn test_registry() -> String {
     std::env::var("BERTH_TEST_REGISTRY").unwrap_or_else(|_| "127.0.0.1:5055".into())
 }
 
+/// The tags the test registry holds for `repository` (its path, without the registry address).
+pub async fn registry_tags(repository: &str) -> Value {
+    reqwest::get(format!(
+        "http://{}/v2/{repository}/tags/list",
+        test_registry()
+    ))
+    .await
+    .expect("registry answers")
+    .json()
+    .await
+    .expect("registry JSON")
+}
+
 /// A name no other test (or earlier run) uses.
 pub fn unique(prefix: &str) -> String {
     static COUNTER: AtomicU32 = AtomicU32::new(0);

@@ -665,15 +665,7 @@ async fn push_then_pull_round_trips_through_the_registry() {
             .unwrap_or_default()
             .starts_with("sha256:")
     );
-    let tags: Value = reqwest::get(format!(
-        "http://{}/v2/berth-test/{name}/tags/list",
-        test_registry()
-    ))
-    .await
-    .expect("registry answers")
-    .json()
-    .await
-    .expect("registry JSON");
+    let tags = registry_tags(&format!("berth-test/{name}")).await;
     assert_eq!(
         tags["tags"],
         json!(["v1"]),

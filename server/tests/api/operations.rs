@@ -112,7 +112,7 @@ async fn metrics_count_requests_by_route_template_and_report_daemon_containers_a
         Some(1.0),
         "{text}"
     );
-    for kind in ["logs", "stats", "exec", "pull", "build"] {
+    for kind in ["logs", "stats", "exec", "pull", "push", "build"] {
         assert!(
             sample(&text, &format!("berth_open_streams{{kind=\"{kind}\"}}")).is_some(),
             "{kind}: {text}"

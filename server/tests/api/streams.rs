@@ -1,4 +1,4 @@
-//! Pull and build progress as Server-Sent Events, and the resource safety of every stream.
+//! Pull, push and build progress as Server-Sent Events, and the resource safety of every stream.
 #![allow(clippy::unwrap_used)]
 
 use std::time::Duration;
@@ -12,15 +12,7 @@ const WAIT: Duration = Duration::from_secs(30);
 
 /// A unique tag of the test image pushed to the loopback registry, then removed locally.
 async fn image_only_in_the_registry(app: &TestApp) -> (String, Cleanup) {
-    let repo = format!("{}/berth-test/{}", test_registry(), unique("progress"));
-    let reference = format!("{repo}:v1");
-    let guard = Cleanup::image(&reference);
-    app.post(
-        &format!("/api/images/{}/tag", test_image()),
-        json!({"repository": repo, "tag": "v1"}),
-    )
-    .await
-    .expect(200);
+    let (reference, guard) = tagged_for(app, &test_registry(), "progress").await;
     app.post_empty(&format!("/api/images/{reference}/push"))
         .await
         .expect(200);
@@ -87,6 +79,132 @@ async fn a_failed_pull_ends_its_event_stream_with_an_error_event() {
         .await;
     assert_eq!(refused.status.as_u16(), 400);
     assert_eq!(refused.json().await["success"], false);
+}
+
+/// Tags the test image as `registry/berth-test/<unique>:v1`, removed again when the guard drops.
+async fn tagged_for(app: &TestApp, registry: &str, prefix: &str) -> (String, Cleanup) {
+    let repo = format!("{registry}/berth-test/{}", unique(prefix));
+    let reference = format!("{repo}:v1");
+    let guard = Cleanup::image(&reference);
+    app.post(
+        &format!("/api/images/{}/tag", test_image()),
+        json!({"repository": repo, "tag": "v1"}),
+    )
+    .await
+    .expect(200);
+    (reference, guard)
+}
+
+/// Pushes `reference` with `Accept: text/event-stream` and reads the stream to its end.
+async fn push_events(app: &TestApp, reference: &str) -> Vec<SseEvent> {
+    let mut push = app
+        .sse(
+            Method::POST,
+            &format!("/api/images/{reference}/push"),
+            Some(json!({})),
+        )
+        .await;
+    push.expect_stream();
+    push.until_end(WAIT).await
+}
+
+#[tokio::test]
+async fn push_with_an_event_stream_sends_each_layers_progress_then_the_pushed_reference() {
+    let app = TestApp::spawn().await;
+    let (reference, _guard) = tagged_for(&app, &test_registry(), "ssepush").await;
+    let events = push_events(&app, &reference).await;
+    let (last, progress) = events.split_last().unwrap();
+    for step in progress {
+        assert_eq!(step.event.as_deref(), Some("progress"), "{events:?}");
+        assert!(step.data["status"].is_string(), "{:?}", step.data);
+        assert!(step.data.get("id").is_some() && step.data.get("total").is_some());
+    }
+    // every layer id is one of the image's layers (the first 12 hex digits of its diff id)
+    let layers = app
+        .docker
+        .inspect_image(&reference)
+        .await
+        .unwrap()
+        .root_fs
+        .and_then(|fs| fs.layers)
+        .unwrap();
+    let ids: Vec<&str> = progress
+        .iter()
+        .filter_map(|step| step.data["id"].as_str())
+        .collect();
+    assert!(!ids.is_empty(), "progress names its layers: {events:?}");
+    for id in &ids {
+        assert!(
+            layers
+                .iter()
+                .any(|layer| layer.trim_start_matches("sha256:").starts_with(id)),
+            "{id} is a layer of {reference}: {layers:?}"
+        );
+    }
+    assert_eq!(last.event.as_deref(), Some("result"), "{events:?}");
+    assert_eq!(last.data["status"], "pushed");
+    assert_eq!(last.data["image"], reference.as_str());
+    assert!(
+        last.data["digest"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("sha256:"),
+        "{:?}",
+        last.data
+    );
+    let (repo, _) = reference.rsplit_once(':').unwrap();
+    let tags = registry_tags(repo.trim_start_matches(&format!("{}/", test_registry()))).await;
+    assert_eq!(
+        tags["tags"],
+        json!(["v1"]),
+        "the registry holds the pushed tag"
+    );
+}
+
+#[tokio::test]
+async fn a_push_of_a_missing_image_is_a_404_before_any_stream() {
+    let app = TestApp::spawn().await;
+    let missing = format!("{}/berth-test/{}:v1", test_registry(), unique("nopush"));
+    let refused = app
+        .sse(
+            Method::POST,
+            &format!("/api/images/{missing}/push"),
+            Some(json!({})),
+        )
+        .await;
+    assert_eq!(refused.status.as_u16(), 404);
+    assert!(refused.content_type.starts_with("application/json"));
+    let body = refused.json().await;
+    assert_eq!(body["success"], false);
+    assert!(body["error"].as_str().unwrap().contains(&missing), "{body}");
+    let refused = app
+        .sse(Method::POST, "/api/images/a%20b/push", Some(json!({})))
+        .await;
+    assert_eq!(refused.status.as_u16(), 400);
+    assert_eq!(refused.json().await["success"], false);
+}
+
+#[tokio::test]
+async fn a_push_to_an_unreachable_registry_ends_its_event_stream_with_an_error_event() {
+    let app = TestApp::spawn().await;
+    // a loopback port nothing listens on: bound, then let go
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let (reference, _guard) = tagged_for(&app, &format!("127.0.0.1:{port}"), "nowhere").await;
+    let events = push_events(&app, &reference).await;
+    let last = events.last().unwrap();
+    assert_eq!(last.event.as_deref(), Some("error"), "{events:?}");
+    assert_eq!(last.data["status"], 503);
+    assert!(
+        last.data["error"].as_str().unwrap().contains(&reference),
+        "{:?}",
+        last.data
+    );
+    // the daemon's words (addresses, resolver errors) stay in the log
+    assert!(!last.data["error"].as_str().unwrap().contains("dial tcp"));
 }
 
 #[tokio::test]

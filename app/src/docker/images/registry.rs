@@ -1,6 +1,37 @@
-//! Image registry operations: pull (with progress), push and search.
+//! Image registry operations: pull and push (each with per-layer progress, one mapping of the daemon's
+//! messages for both) and search.
 
+use std::future::Future;
+use std::pin::Pin;
+
+use bollard::models::CreateImageInfo;
+
+use super::super::raw;
 use super::*;
+
+/// The daemon's messages of a pull or a push.
+type DaemonProgress = Pin<Box<dyn Stream<Item = Result<CreateImageInfo, BollardError>> + Send>>;
+
+/// Where a followed pull or push is: the daemon's messages (gone once it ended or failed), the statuses
+/// about the whole image so far, and what makes the result at the end.
+struct RegistryRun<F> {
+    progress: Option<DaemonProgress>,
+    service: DockerService,
+    reference: String,
+    image_statuses: Vec<String>,
+    finish: Option<F>,
+}
+
+/// One daemon message of a pull or a push as Berth reports it (an empty id is about the whole image).
+fn layer_progress(info: CreateImageInfo) -> PullProgress {
+    let detail = info.progress_detail.unwrap_or_default();
+    PullProgress {
+        id: info.id.filter(|id| !id.is_empty()),
+        status: info.status.unwrap_or_default(),
+        current: detail.current,
+        total: detail.total,
+    }
+}
 
 impl DockerService {
     /// Pulls an image from its registry (Docker Hub or any other, e.g. `127.0.0.1:5055/team/app`).
@@ -34,45 +65,72 @@ impl DockerService {
             Operation::ImagePull,
             client.create_image(Some(options), None, auth),
         );
-        let state = (Some(progress), self.clone(), reference);
-        let steps = stream::unfold(state, |(progress, service, reference)| async move {
-            let mut progress = progress?;
-            match tokio::time::timeout(REGISTRY_IDLE_TIMEOUT, progress.next()).await {
-                Err(_) => {
-                    let error = AppError::ServiceUnavailable(format!(
-                        "The registry of image '{reference}' did not answer within {} seconds",
-                        REGISTRY_IDLE_TIMEOUT.as_secs()
-                    ));
-                    Some((Err(error), (None, service, reference)))
-                }
+        Ok(self.registry_progress(
+            StreamKind::Pull,
+            progress,
+            reference,
+            |service, reference, _| async move { service.pulled(&reference).await },
+        ))
+    }
+
+    /// Follows the daemon's messages of a pull or a push of `reference`: each one as a progress step, then
+    /// the result `finish` makes (given the statuses about the whole image, those with no layer id), or
+    /// the first error; a registry that goes quiet for [`REGISTRY_IDLE_TIMEOUT`] is an error too.
+    fn registry_progress<S, F, Fut, R>(
+        &self,
+        kind: StreamKind,
+        progress: S,
+        reference: String,
+        finish: F,
+    ) -> ProgressStream<PullProgress, R>
+    where
+        S: Stream<Item = Result<CreateImageInfo, BollardError>> + Send + 'static,
+        F: FnOnce(DockerService, String, Vec<String>) -> Fut + Send + 'static,
+        Fut: Future<Output = Result<R, AppError>> + Send,
+        R: Send + 'static,
+    {
+        let state = RegistryRun {
+            progress: Some(Box::pin(progress)),
+            service: self.clone(),
+            reference,
+            image_statuses: Vec::new(),
+            finish: Some(finish),
+        };
+        let steps = stream::unfold(state, |mut run| async move {
+            let progress = run.progress.as_mut()?;
+            let step = match tokio::time::timeout(REGISTRY_IDLE_TIMEOUT, progress.next()).await {
+                Err(_) => Err(AppError::ServiceUnavailable(format!(
+                    "The registry of image '{}' did not answer within {} seconds",
+                    run.reference,
+                    REGISTRY_IDLE_TIMEOUT.as_secs()
+                ))),
                 Ok(Some(Ok(info))) => {
-                    let detail = info.progress_detail.unwrap_or_default();
-                    let step = PullProgress {
-                        id: info.id.filter(|id| !id.is_empty()),
-                        status: info.status.unwrap_or_default(),
-                        current: detail.current,
-                        total: detail.total,
-                    };
-                    Some((
-                        Ok(Progress::Step(step)),
-                        (Some(progress), service, reference),
-                    ))
+                    let step = layer_progress(info);
+                    if step.id.is_none() {
+                        run.image_statuses.push(step.status.clone());
+                    }
+                    return Some((Ok(Progress::Step(step)), run));
                 }
                 Ok(Some(Err(err))) => {
-                    let error = registry_error(err, &reference);
+                    let error = registry_error(err, &run.reference);
                     if error == AppError::DaemonUnavailable {
-                        service.reset().await;
+                        run.service.reset().await;
                     }
-                    Some((Err(error), (None, service, reference)))
+                    Err(error)
                 }
                 Ok(None) => {
-                    drop(progress);
-                    let result = service.pulled(&reference).await.map(Progress::Done);
-                    Some((result, (None, service, reference)))
+                    run.progress = None;
+                    let finish = run.finish.take()?;
+                    let statuses = std::mem::take(&mut run.image_statuses);
+                    finish(run.service.clone(), run.reference.clone(), statuses)
+                        .await
+                        .map(Progress::Done)
                 }
-            }
+            };
+            run.progress = None;
+            Some((step, run))
         });
-        Ok(Tracked::new(steps, self.stream_counter(), StreamKind::Pull).boxed())
+        Tracked::new(steps, self.stream_counter(), kind).boxed()
     }
 
     /// The result of a finished pull.
@@ -95,6 +153,17 @@ impl DockerService {
         reference: &str,
         request: PushRequest,
     ) -> Result<PushResult, AppError> {
+        final_result(self.push_image_progress(reference, request).await?).await
+    }
+
+    /// Pushes `repo[:tag]`, reporting the daemon's progress messages (one layer each) as they come, then
+    /// the result. Bad input, a missing local image and an unreachable daemon fail before the stream
+    /// starts; registry failures (refused, unreachable, silent) come inside it.
+    pub async fn push_image_progress(
+        &self,
+        reference: &str,
+        request: PushRequest,
+    ) -> Result<ProgressStream<PullProgress, PushResult>, AppError> {
         validate_reference(reference)?;
         if reference.starts_with("sha256:") {
             return Err(AppError::bad_request(format!(
@@ -111,26 +180,25 @@ impl DockerService {
         // a missing local image is a plain 404, not a registry error
         self.inspect_image_raw(&full).await?;
         let client = self.stream_client().await?;
-        let options = PushImageOptions {
-            tag: name.tag.clone(),
-            ..Default::default()
-        };
         let auth = credentials(request.auth.or(request.registry_auth));
         let progress = self.timed_stream(
             Operation::ImagePush,
-            client.push_image(&name.repository, Some(options), auth),
+            raw::push_with_layer_ids(&client, &name.repository, name.tag_or_latest(), auth),
         );
-        let items = drain_registry_stream(progress, &full).await?;
-        let digest = items
-            .iter()
-            .filter_map(|item| item.status.as_deref().and_then(pushed_digest))
-            .next_back();
-        Ok(PushResult {
-            message: format!("Image '{full}' pushed successfully"),
-            image: full,
-            digest,
-            status: "pushed".into(),
-        })
+        Ok(self.registry_progress(
+            StreamKind::Push,
+            progress,
+            full,
+            |_, full, statuses| async move {
+                let digest = statuses.iter().filter_map(|s| pushed_digest(s)).next_back();
+                Ok(PushResult {
+                    message: format!("Image '{full}' pushed successfully"),
+                    image: full,
+                    digest,
+                    status: "pushed".into(),
+                })
+            },
+        ))
     }
 
     /// Searches Docker Hub (through the daemon), giving up after [`SEARCH_TIMEOUT`].
