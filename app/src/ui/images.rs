@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 use super::image_streams::GetImagePanels;
 use super::live::{IMAGE_LIST_EVENTS, use_docker_events};
-use super::resource::{ActionError, ResourceView};
+use super::resource::{ActionOutcome, ResourceView};
 use super::session::{IfAllowed, allows};
 use super::{ConfirmDialog, DataTable, DialogFrame, ErrorBanner, SearchBox, text_matches};
 use crate::api::images::{PruneImages, PushImage, RemoveImage, TagImage, list_images};
@@ -49,7 +49,7 @@ pub struct RemoveTarget {
     pub containers: i64,
 }
 
-/// The actions on images, shared by the list and the image page: remove, tag, push, each one's outcome
+/// The actions on images, shared by the list and the image page: remove, tag, push, what the last one did
 /// (a toast for a success, a banner for a failure that clears on the next success) and the dialogs.
 #[derive(Clone, Copy)]
 pub struct ImageActions {
@@ -59,10 +59,8 @@ pub struct ImageActions {
     pub tag: ServerAction<TagImage>,
     /// Push an image.
     pub push: ServerAction<PushImage>,
-    /// The last failed action.
-    pub errors: ActionError,
-    /// What the last successful action did.
-    pub notice: RwSignal<Option<String>>,
+    /// What the last action did.
+    pub outcome: ActionOutcome,
     /// The image the remove dialog asks about.
     pub removing: RwSignal<Option<RemoveTarget>>,
     /// The image the tag dialog tags.
@@ -82,37 +80,13 @@ impl ImageActions {
             remove: ServerAction::new(),
             tag: ServerAction::new(),
             push: ServerAction::new(),
-            errors: ActionError::new(),
-            notice: RwSignal::new(None),
+            outcome: ActionOutcome::new(),
             removing: RwSignal::new(None),
             tagging: RwSignal::new(None),
         };
-        let Self {
-            remove,
-            tag,
-            push,
-            errors,
-            notice,
-            ..
-        } = actions;
-        errors.follow(move || remove.value().get());
-        errors.follow(move || tag.value().get());
-        errors.follow(move || push.value().get());
-        Effect::new(move |_| {
-            if let Some(Ok(done)) = remove.value().get() {
-                notice.set(Some(done.message));
-            }
-        });
-        Effect::new(move |_| {
-            if let Some(Ok(done)) = tag.value().get() {
-                notice.set(Some(done.message));
-            }
-        });
-        Effect::new(move |_| {
-            if let Some(Ok(done)) = push.value().get() {
-                notice.set(Some(done.message));
-            }
-        });
+        actions.outcome.follow(actions.remove);
+        actions.outcome.follow(actions.tag);
+        actions.outcome.follow(actions.push);
         actions
     }
 
@@ -170,7 +144,7 @@ impl ImageActions {
     }
 }
 
-/// The toast of the last successful image action, the remove dialog and the tag dialog.
+/// The remove dialog and the tag dialog.
 #[component]
 pub fn ImageDialogs(
     /// The actions whose dialogs these are.
@@ -194,7 +168,6 @@ pub fn ImageDialogs(
         }
     });
     view! {
-        {move || actions.notice.get().map(|text| view! { <p class="toast" role="status">{text}</p> })}
         <ConfirmDialog
             target=actions.removing
             title="Remove image"
@@ -301,7 +274,7 @@ pub fn ImagesPage() -> impl IntoView {
         },
         |_| list_images(),
     );
-    actions.errors.follow(move || prune.value().get());
+    actions.outcome.follow(prune);
     let busy = move || actions.busy() || prune.pending().get();
     let reload = Callback::new(move |()| refresh.update(|n| *n += 1));
 
@@ -322,7 +295,7 @@ pub fn ImagesPage() -> impl IntoView {
                 <GetImagePanels reload/>
             </IfAllowed>
             <PruneResult prune/>
-            <ResourceView resource=images loading="Loading images…" errors=actions.errors render=move |list, role| {
+            <ResourceView resource=images loading="Loading images…" outcome=actions.outcome render=move |list, role| {
                 let list = Signal::derive(move || {
                     let term = search.get();
                     list.get()
@@ -483,19 +456,19 @@ fn PrunePreviewList(found: ImagePrunePreview) -> impl IntoView {
     .into_any()
 }
 
-/// What the last prune removed.
+/// The images the last prune removed, by id (its toast says how many and the space freed).
 #[component]
 fn PruneResult(prune: ServerAction<PruneImages>) -> impl IntoView {
     move || {
         prune.value().get().and_then(Result::ok).map(|result| {
             let removed = result
                 .images_deleted
-                .iter()
-                .map(|id| view! { <li><code>{id.clone()}</code></li> })
+                .into_iter()
+                .map(|id| view! { <li><code>{id}</code></li> })
                 .collect_view();
             view! {
-                <div id="prune-result" class="toast" role="status">
-                    <p>{result.message}</p>
+                <div id="prune-result" class="prune-result">
+                    <p class="muted">"Images the prune removed:"</p>
                     <ul class="prune-list">{removed}</ul>
                 </div>
             }
