@@ -6,7 +6,8 @@
 //
 // Every object is made by this spec with a unique name and removed by it.
 import { test, expect, type Page } from "@playwright/test";
-import { docker, dockerWithInput, IMAGE } from "./docker";
+import { docker, dockerEach, dockerWithInput, IMAGE } from "./docker";
+import { openHydrated as open } from "./page";
 
 const SUFFIX = `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 6)}`;
 const USED_VOLUME = `berth-e2e-oc-used-${SUFFIX}`;
@@ -18,30 +19,16 @@ const IMAGE_USER = `berth-e2e-oc-ibox-${SUFFIX}`;
 
 test.describe.configure({ mode: "serial" });
 
-test.afterAll(() => {
-  for (const args of [
+test.afterAll(() =>
+  dockerEach([
     ["rm", "-f", VOLUME_USER],
     ["rm", "-f", IMAGE_USER],
     ["volume", "rm", "-f", USED_VOLUME],
     ["volume", "rm", "-f", FREE_VOLUME],
     ["rmi", USED_TAG],
     ["rmi", FREE_TAG],
-  ]) {
-    try {
-      docker(...args);
-    } catch {
-      // already gone
-    }
-  }
-});
-
-async function open(page: Page, path: string): Promise<string[]> {
-  const pageErrors: string[] = [];
-  page.on("pageerror", (err) => pageErrors.push(err.message));
-  await page.goto(path);
-  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
-  return pageErrors;
-}
+  ]),
+);
 
 /** Presses the row button `Remove <name>` and confirms the dialog. */
 async function removeThroughDialog(page: Page, name: string) {
