@@ -22,3 +22,14 @@ export function dockerWithInput(input: string, ...args: string[]): string {
 
 /// The local registry of the test engine (scripts/docker-env.sh starts it).
 export const REGISTRY = process.env.BERTH_TEST_REGISTRY ?? "127.0.0.1:5055";
+
+/// Runs each `docker ARGS...` of `commands`, ignoring those that fail (cleanup: the object is already gone).
+export function dockerEach(commands: string[][]): void {
+  for (const args of commands) {
+    try {
+      docker(...args);
+    } catch {
+      // already gone
+    }
+  }
+}

@@ -6,7 +6,7 @@
 // #push-progress [role="progressbar"] (labelled "Layer <id>") while and after a push;
 // "Build an image" then #build-image (labels "Context", "Tag"), #build-output, #build-result;
 // row buttons "Tag <ref>", "Push <ref>", "Remove <ref>"; the tag dialog (labels "Repository", "Tag");
-// #prune-images opens a dialog with #prune-preview, its "Prune" button; #prune-result.
+// #prune-images opens a dialog with #prune-preview, its "Prune" button; the toast, then #prune-result (the ids).
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -197,7 +197,7 @@ test("prune first lists the dangling images and the space they free, then remove
     expect((await request.get(`/api/images/${dangling}`)).status()).toBe(200);
 
     await dialog.getByRole("button", { name: "Prune", exact: true }).click();
-    await expect(page.locator("#prune-result")).toContainText(/Removed \d+ images/, { timeout: 30_000 });
+    await expect(page.getByRole("status").filter({ hasText: /Removed \d+ images/ })).toBeVisible({ timeout: 30_000 });
     await expect(page.locator("#prune-result")).toContainText(dangling);
     expect((await request.get(`/api/images/${dangling}`)).status()).toBe(404);
     // The tagged image stays.

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-use super::resource::{ActionError, ResourceView};
+use super::resource::{ActionOutcome, ResourceView};
 use super::rest;
 use super::{ConfirmDialog, DataTable};
 use crate::error::AppError;
@@ -60,20 +60,18 @@ pub fn UsersPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let role = RwSignal::new("viewer".to_string());
-    let errors = ActionError::new();
-    let notice = RwSignal::new(None::<String>);
+    let outcome = ActionOutcome::new();
     let pending = RwSignal::new(false);
     let removing = RwSignal::new(None::<String>);
 
-    let finish = move |outcome: Result<String, AppError>| {
+    let finish = move |answer: Result<String, AppError>| {
         pending.set(false);
-        match outcome {
+        match answer {
             Ok(message) => {
-                errors.clear();
-                notice.set(Some(message));
+                outcome.succeed(message);
                 version.update(|v| *v += 1);
             }
-            Err(failure) => errors.fail(failure),
+            Err(failure) => outcome.fail(failure),
         }
     };
     let add = move |ev: leptos::ev::SubmitEvent| {
@@ -82,19 +80,19 @@ pub fn UsersPage() -> impl IntoView {
         let user = name.get_untracked();
         let body = json!({"name": user, "role": role.get_untracked(), "password": password.get_untracked()});
         leptos::task::spawn_local(async move {
-            let outcome = rest::call("POST", "/api/users", Some(body)).await;
-            if outcome.is_ok() {
+            let answer = rest::call("POST", "/api/users", Some(body)).await;
+            if answer.is_ok() {
                 name.set(String::new());
                 password.set(String::new());
             }
-            finish(outcome.map(|_| format!("User '{user}' added")));
+            finish(answer.map(|_| format!("User '{user}' added")));
         });
     };
     let remove = Callback::new(move |user: String| {
         pending.set(true);
         leptos::task::spawn_local(async move {
-            let outcome = rest::call("DELETE", &format!("/api/users/{user}"), None).await;
-            finish(outcome.map(|_| format!("User '{user}' removed")));
+            let answer = rest::call("DELETE", &format!("/api/users/{user}"), None).await;
+            finish(answer.map(|_| format!("User '{user}' removed")));
         });
     });
 
@@ -112,8 +110,7 @@ pub fn UsersPage() -> impl IntoView {
                     prop:value=move || password.get() on:input=move |ev| password.set(event_target_value(&ev))/>
                 <button type="submit" disabled=move || pending.get()>"Add user"</button>
             </form>
-            {move || notice.get().map(|text| view! { <p class="toast" role="status">{text}</p> })}
-            <ResourceView resource=users loading="Loading users…" errors render=move |list, _| {
+            <ResourceView resource=users loading="Loading users…" outcome render=move |list, _| {
                 let row = move |user: UserRecord| {
                     let target = user.name.clone();
                     view! {
@@ -157,9 +154,8 @@ pub fn TokensPage() -> impl IntoView {
     let expires_in = RwSignal::new(String::new());
     let labels = RwSignal::new(String::new());
     let allow = RwSignal::new(String::new());
-    let errors = ActionError::new();
+    let outcome = ActionOutcome::new();
     let secret = RwSignal::new(None::<(String, String)>);
-    let notice = RwSignal::new(None::<String>);
     let pending = RwSignal::new(false);
     let revoking = RwSignal::new(None::<String>);
 
@@ -167,7 +163,7 @@ pub fn TokensPage() -> impl IntoView {
         ev.prevent_default();
         let scope = match parse_labels(&labels.get_untracked()) {
             Ok(scope) => scope,
-            Err(failure) => return errors.fail(failure),
+            Err(failure) => return outcome.fail(failure),
         };
         let token = name.get_untracked();
         let mut body = json!({
@@ -184,8 +180,8 @@ pub fn TokensPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match rest::call("POST", "/api/tokens", Some(body)).await {
                 Ok(answer) => {
-                    errors.clear();
-                    notice.set(None);
+                    // The secret's box says what happened (and must be copied now): no toast besides it.
+                    outcome.clear();
                     secret.set(
                         answer["token"]["secret"]
                             .as_str()
@@ -194,7 +190,7 @@ pub fn TokensPage() -> impl IntoView {
                     name.set(String::new());
                     version.update(|v| *v += 1);
                 }
-                Err(failure) => errors.fail(failure),
+                Err(failure) => outcome.fail(failure),
             }
             pending.set(false);
         });
@@ -204,11 +200,10 @@ pub fn TokensPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match rest::call("DELETE", &format!("/api/tokens/{token}"), None).await {
                 Ok(_) => {
-                    errors.clear();
-                    notice.set(Some(format!("Token '{token}' revoked")));
+                    outcome.succeed(format!("Token '{token}' revoked"));
                     version.update(|v| *v += 1);
                 }
-                Err(failure) => errors.fail(failure),
+                Err(failure) => outcome.fail(failure),
             }
             pending.set(false);
         });
@@ -240,8 +235,7 @@ pub fn TokensPage() -> impl IntoView {
                     <code id="token-secret">{value}</code>
                 </div>
             })}
-            {move || notice.get().map(|text| view! { <p class="toast" role="status">{text}</p> })}
-            <ResourceView resource=tokens loading="Loading tokens…" errors render=move |list, _| {
+            <ResourceView resource=tokens loading="Loading tokens…" outcome render=move |list, _| {
                 let row = move |token: TokenView| {
                     let target = token.name.clone();
                     let state = if token.revoked { "revoked" } else if token.expired { "expired" } else { "active" };

@@ -6,12 +6,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::ErrorBanner;
+use super::resource::{ActionOutcome, OutcomeNotice, ResourceView};
 use super::session::{allows, caller_role};
 use crate::api::containers::CreateContainer;
 use crate::api::networks::list_networks;
 use crate::model::auth::Role;
 use crate::model::container_create::{CreateForm, FormField, RESTART_POLICIES};
+use crate::model::networks::NetworkSummary;
 
 /// The rows of one list field: (row key, value). The key keeps a row's input when others are removed.
 type Rows = RwSignal<Vec<(u32, RwSignal<String>)>>;
@@ -140,7 +141,9 @@ fn CreateContainerForm() -> impl IntoView {
             navigate(&format!("/containers/{}", created.name), Default::default());
         }
     });
-    let server_error = move || create.value().get().and_then(Result::err);
+    // A refused create shows as a banner until the next one works.
+    let outcome = ActionOutcome::new();
+    outcome.follow(create);
     let pending = create.pending();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -179,34 +182,9 @@ fn CreateContainerForm() -> impl IntoView {
                         .collect_view()}
                 </select>
             </div>
-            <Transition fallback=|| view! { <p class="loading">"Loading networks…"</p> }>
-                {move || Suspend::new(async move {
-                    let names: Vec<String> = networks
-                        .await
-                        .unwrap_or_default()
-                        .into_iter()
-                        .map(|n| n.name)
-                        .filter(|name| !matches!(name.as_str(), "bridge" | "host" | "none"))
-                        .collect();
-                    view! {
-                        <div class="field">
-                            <label for="create-network">"Network"</label>
-                            <select id="create-network" on:change=move |ev| network.set(event_target_value(&ev))>
-                                <option value="">"default (bridge)"</option>
-                                {names
-                                    .into_iter()
-                                    .map(|name| {
-                                        let (value, shown) = (name.clone(), name.clone());
-                                        view! {
-                                            <option value=name selected=move || network.get() == value>{shown}</option>
-                                        }
-                                    })
-                                    .collect_view()}
-                            </select>
-                        </div>
-                    }
-                })}
-            </Transition>
+            <ResourceView resource=networks loading="Loading networks…" render=move |list, _| {
+                view! { <NetworkField list network/> }.into_any()
+            }/>
             <div class="field field-check">
                 <input
                     type="checkbox"
@@ -216,7 +194,7 @@ fn CreateContainerForm() -> impl IntoView {
                 />
                 <label for="create-start">"Start after create"</label>
             </div>
-            {move || server_error().map(|error| view! { <ErrorBanner error/> })}
+            <OutcomeNotice outcome/>
             {move || (submitted.get() && !errors.with(Vec::is_empty)).then(|| view! {
                 <p class="form-note" role="alert">"Fix the fields marked above, then create again."</p>
             })}
@@ -349,5 +327,31 @@ fn RowsField(
             />
             <button type="button" class="add-row" on:click=add>"Add"</button>
         </fieldset>
+    }
+}
+
+/// The network to join: Docker's default bridge, or one of the networks made by users (`bridge`, `host`
+/// and `none` are Docker's own).
+#[component]
+fn NetworkField(list: Signal<Vec<NetworkSummary>>, network: RwSignal<String>) -> impl IntoView {
+    let names = move || {
+        list.get()
+            .into_iter()
+            .map(|n| n.name)
+            .filter(|name| !matches!(name.as_str(), "bridge" | "host" | "none"))
+            .map(|name| {
+                let (value, shown) = (name.clone(), name.clone());
+                view! { <option value=name selected=move || network.get() == value>{shown}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="field">
+            <label for="create-network">"Network"</label>
+            <select id="create-network" on:change=move |ev| network.set(event_target_value(&ev))>
+                <option value="">"default (bridge)"</option>
+                {names}
+            </select>
+        </div>
     }
 }

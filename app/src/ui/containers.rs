@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use super::container_details::overview::RemoveContainerDialog;
 use super::live::{CONTAINER_LIST_EVENTS, use_docker_events};
-use super::resource::{ActionError, ResourceView};
+use super::resource::{ActionOutcome, ResourceView};
 use super::session::{IfAllowed, allows};
 use super::{ConfirmDialog, DialogButton, SearchBox, row_key, text_matches};
 use crate::api::containers::{
@@ -210,20 +210,13 @@ pub fn ContainersPage() -> impl IntoView {
         },
         |(all, ..)| list_containers(all),
     );
-    // A failure shows until the next action succeeds.
-    let errors = ActionError::new();
-    errors.follow(move || start.value().get());
-    errors.follow(move || stop.value().get());
-    errors.follow(move || remove.value().get());
-    errors.follow(move || bulk.value().get());
-    errors.follow(move || bulk_remove.value().get());
-    // The toast of the bulk action asked for last (3: start … unpause, 4: remove).
-    let last = RwSignal::new(None::<u8>);
-    let bulk_outcome = move || match last.get()? {
-        3 => bulk.value().get()?.ok(),
-        4 => bulk_remove.value().get()?.ok(),
-        _ => None,
-    };
+    // A failure shows until the next action succeeds; a success (a bulk one too) says what it did.
+    let outcome = ActionOutcome::new();
+    outcome.follow(start);
+    outcome.follow(stop);
+    outcome.follow(remove);
+    outcome.follow(bulk);
+    outcome.follow(bulk_remove);
     // Containers a bulk action removed are no longer selected.
     Effect::new(move |_| {
         if let Some(Ok(result)) = bulk_remove.value().get() {
@@ -245,7 +238,6 @@ pub fn ContainersPage() -> impl IntoView {
         remove.dispatch(RemoveContainer { id, force });
     });
     let on_remove_many = Callback::new(move |targets: Vec<(String, bool)>| {
-        last.set(Some(4));
         bulk_remove.dispatch(BulkRemoveContainers {
             ids: targets.into_iter().map(|(name, _)| name).collect(),
         });
@@ -287,13 +279,9 @@ pub fn ContainersPage() -> impl IntoView {
                 })
             }}
             <IfAllowed needed=Role::Operator>
-                <BulkToolbar selected shown bulk removing_many last busy=Signal::derive(busy)/>
+                <BulkToolbar selected shown bulk removing_many busy=Signal::derive(busy)/>
             </IfAllowed>
-            {move || bulk_outcome().map(|result| {
-                let class = if result.any_failed() { "toast toast-error" } else { "toast" };
-                view! { <p class=class role="status">{result.summary()}</p> }
-            })}
-            <ResourceView resource=containers loading="Loading containers…" errors render=move |list, role| {
+            <ResourceView resource=containers loading="Loading containers…" outcome render=move |list, role| {
                 let visible = Memo::new(move |_| {
                     let (state, term) = (state_filter.get(), search.get());
                     let (key, ascending) = sort.get();
@@ -344,7 +332,6 @@ fn BulkToolbar(
     shown: RwSignal<Vec<(String, bool)>>,
     bulk: ServerAction<BulkContainerAction>,
     removing_many: RwSignal<Option<Vec<(String, bool)>>>,
-    last: RwSignal<Option<u8>>,
     busy: Signal<bool>,
 ) -> impl IntoView {
     let none_selected = move || selected.with(BTreeSet::is_empty);
@@ -359,7 +346,6 @@ fn BulkToolbar(
                     aria-label=format!("{label} selected containers")
                     disabled=move || none_selected() || busy.get()
                     on:click=move |_| {
-                        last.set(Some(3));
                         bulk.dispatch(BulkContainerAction {
                             action,
                             ids: selected.get_untracked().into_iter().collect(),

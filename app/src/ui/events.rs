@@ -5,7 +5,8 @@
 use leptos::prelude::*;
 
 use super::live::follow_stream;
-use super::{ErrorBanner, SearchBox, text_matches};
+use super::resource::ResourceView;
+use super::{SearchBox, text_matches};
 use crate::api::system::recent_events;
 use crate::model::events::DockerEvent;
 
@@ -59,6 +60,16 @@ pub fn events_query(kind: &str, action: &str) -> String {
     query.join("&")
 }
 
+/// The events of the last hour that match the filters, with the filters' `/api/events` query (the live
+/// stream that follows them asks for the same).
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct ReplayedEvents {
+    /// The `/api/events` query of the filters, e.g. `type=container&event=start`.
+    pub query: String,
+    /// The events, newest first.
+    pub events: Vec<DockerEvent>,
+}
+
 /// A short text of an event's most telling attributes (image, exit code, signal...).
 fn attribute_summary(event: &DockerEvent) -> String {
     ["image", "exitCode", "signal", "driver", "type", "container"]
@@ -107,7 +118,11 @@ pub fn EventsPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let replayed = Resource::new(
         move || (kind.get(), action.get()),
-        |(kind, action)| recent_events(kind, action, EVENTS_REPLAYED),
+        |(kind, action)| async move {
+            let query = events_query(&kind, &action);
+            let events = recent_events(kind, action, EVENTS_REPLAYED).await?;
+            Ok::<_, crate::error::AppError>(ReplayedEvents { query, events })
+        },
     );
     let kinds = EVENT_KINDS
         .iter()
@@ -149,17 +164,16 @@ pub fn EventsPage() -> impl IntoView {
                 />
                 <SearchBox id="events-search" search placeholder="name or id"/>
             </form>
-            <Transition fallback=|| view! { <p class="loading">"Loading events…"</p> }>
-                {move || Suspend::new(async move {
-                    match replayed.await {
-                        Ok(past) => {
-                            let query = events_query(&kind.get_untracked(), &action.get_untracked());
-                            view! { <EventsTable past query search/> }.into_any()
-                        }
-                        Err(error) => view! { <ErrorBanner error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ResourceView resource=replayed loading="Loading events…" render=move |replayed, _| {
+                // New filters: once their past events are in, the table (and its stream) starts anew.
+                view! {
+                    {move || {
+                        let ReplayedEvents { query, events } = replayed.get();
+                        view! { <EventsTable past=events query search/> }
+                    }}
+                }
+                .into_any()
+            }/>
         </section>
     }
 }

@@ -41,7 +41,7 @@ pub fn ImageDetailsPage() -> impl IntoView {
         <section class="page">
             <p class="breadcrumb"><a href="/images">"Images"</a>" / "</p>
             {actions.push_progress()}
-            <ResourceView resource=page loading="Loading the image…" errors=actions.errors render=move |page, role| {
+            <ResourceView resource=page loading="Loading the image…" outcome=actions.outcome render=move |page, role| {
                 view! { <ImageView page reference actions may_change=allows(role, Role::Admin)/> }.into_any()
             }/>
             <ImageDialogs actions/>

@@ -6,8 +6,8 @@
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-use super::ErrorBanner;
 use super::event_stream::{StreamBody, StreamEvent, post_event_stream};
+use super::resource::{ActionOutcome, OutcomeNotice};
 use super::rest::error_for_status;
 use super::session::IfAllowed;
 use crate::error::AppError;
@@ -84,30 +84,28 @@ fn stream_error(event: &StreamEvent) -> AppError {
     error_for_status(status, message)
 }
 
-/// One streamed operation's state: whether it is under way, the sentence of its result, its error.
+/// One streamed operation's state: whether it is under way, and what it did (its result or its error).
 #[derive(Clone, Copy)]
 struct StreamedRun {
     pending: RwSignal<bool>,
-    result: RwSignal<Option<String>>,
-    error: RwSignal<Option<AppError>>,
+    outcome: ActionOutcome,
 }
 
 impl StreamedRun {
     fn new() -> Self {
         Self {
             pending: RwSignal::new(false),
-            result: RwSignal::new(None),
-            error: RwSignal::new(None),
+            outcome: ActionOutcome::new(),
         }
     }
 
-    /// Whether a new run may start (none under way); if so, the last outcome is cleared.
+    /// Whether a new run may start (none under way); if so, the last outcome goes (the new run's progress
+    /// shows instead).
     fn begin(self) -> bool {
         if self.pending.get_untracked() {
             return false;
         }
-        self.result.set(None);
-        self.error.set(None);
+        self.outcome.clear();
         true
     }
 
@@ -125,14 +123,14 @@ impl StreamedRun {
                 "progress" => on_progress(&event.data),
                 "result" => {
                     let message = event.data["message"].as_str().unwrap_or("Done");
-                    self.result.set(Some(message.to_string()));
+                    self.outcome.succeed(message);
                 }
-                "error" => self.error.set(Some(stream_error(&event))),
+                "error" => self.outcome.fail(stream_error(&event)),
                 _ => {}
             })
             .await;
             if let Err(failure) = outcome {
-                self.error.set(Some(failure));
+                self.outcome.fail(failure);
             }
             self.pending.set(false);
             if let Some(after) = after {
@@ -156,10 +154,7 @@ impl StreamedRun {
 
     /// The result (a toast with `id`) or the error (a banner).
     fn outcome(self, id: &'static str) -> impl IntoView {
-        view! {
-            {move || self.result.get().map(|text| view! { <p id=id class="toast" role="status">{text}</p> })}
-            {move || self.error.get().map(|error| view! { <ErrorBanner error/> })}
-        }
+        view! { <OutcomeNotice outcome=self.outcome toast_id=id/> }
     }
 }
 
@@ -214,12 +209,18 @@ impl LayerRun {
 
     /// The last run's result sentence, if it succeeded (tracked).
     pub fn result(self) -> Option<String> {
-        self.run.result.get()
+        self.run
+            .outcome
+            .get()
+            .and_then(|outcome| outcome.toast().map(str::to_string))
     }
 
     /// The last run's error, if it failed (tracked).
     pub fn error(self) -> Option<AppError> {
-        self.run.error.get()
+        self.run
+            .outcome
+            .get()
+            .and_then(|outcome| outcome.failure().cloned())
     }
 
     /// Each layer as a `progressbar` labelled `Layer <id>` with its status, and the latest message about
@@ -378,9 +379,9 @@ fn BuildPanel(reload: Callback<()>) -> impl IntoView {
                 .and_then(|input| input.files())
                 .and_then(|files| files.get(0))
             else {
-                run.error.set(Some(AppError::bad_request(
+                run.outcome.fail(AppError::bad_request(
                     "Choose a build context (.tar or .tar.gz)",
-                )));
+                ));
                 return;
             };
             let path = if wanted_tag.is_empty() {

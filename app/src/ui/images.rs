@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::image_streams::{GetImagePanels, LayerRun};
 use super::live::{IMAGE_LIST_EVENTS, use_docker_events};
-use super::resource::{ActionError, ResourceView};
+use super::resource::{ActionOutcome, ResourceView};
 use super::session::{IfAllowed, allows};
 use super::{ConfirmDialog, DataTable, DialogFrame, ErrorBanner, SearchBox, text_matches};
 use crate::api::images::{PruneImages, RemoveImage, TagImage, list_images};
@@ -50,7 +50,7 @@ pub struct RemoveTarget {
     pub containers: i64,
 }
 
-/// The actions on images, shared by the list and the image page: remove, tag, push, each one's outcome
+/// The actions on images, shared by the list and the image page: remove, tag, push, what the last one did
 /// (a toast for a success, a banner for a failure that clears on the next success) and the dialogs.
 #[derive(Clone, Copy)]
 pub struct ImageActions {
@@ -60,10 +60,8 @@ pub struct ImageActions {
     pub tag: ServerAction<TagImage>,
     /// Push an image, with each layer's progress (the REST stream).
     pub push: LayerRun,
-    /// The last failed action.
-    pub errors: ActionError,
-    /// What the last successful action did.
-    pub notice: RwSignal<Option<String>>,
+    /// What the last action did.
+    pub outcome: ActionOutcome,
     /// The image the remove dialog asks about.
     pub removing: RwSignal<Option<RemoveTarget>>,
     /// The image the tag dialog tags.
@@ -83,40 +81,21 @@ impl ImageActions {
             remove: ServerAction::new(),
             tag: ServerAction::new(),
             push: LayerRun::new(),
-            errors: ActionError::new(),
-            notice: RwSignal::new(None),
+            outcome: ActionOutcome::new(),
             removing: RwSignal::new(None),
             tagging: RwSignal::new(None),
         };
-        let Self {
-            remove,
-            tag,
-            push,
-            errors,
-            notice,
-            ..
-        } = actions;
-        errors.follow(move || remove.value().get());
-        errors.follow(move || tag.value().get());
-        Effect::new(move |_| {
-            if let Some(Ok(done)) = remove.value().get() {
-                notice.set(Some(done.message));
-            }
-        });
-        Effect::new(move |_| {
-            if let Some(Ok(done)) = tag.value().get() {
-                notice.set(Some(done.message));
-            }
-        });
+        let Self { push, outcome, .. } = actions;
+        outcome.follow(actions.remove);
+        outcome.follow(actions.tag);
         Effect::new(move |_| {
             if let Some(message) = push.result() {
-                notice.set(Some(message));
-                errors.clear();
+                outcome.succeed(message);
             }
         });
         Effect::new(move |_| {
             if let Some(error) = push.error() {
-                errors.fail(error);
+                outcome.fail(error);
             }
         });
         actions
@@ -188,7 +167,7 @@ impl ImageActions {
     }
 }
 
-/// The toast of the last successful image action, the remove dialog and the tag dialog.
+/// The remove dialog and the tag dialog.
 #[component]
 pub fn ImageDialogs(
     /// The actions whose dialogs these are.
@@ -212,7 +191,6 @@ pub fn ImageDialogs(
         }
     });
     view! {
-        {move || actions.notice.get().map(|text| view! { <p class="toast" role="status">{text}</p> })}
         <ConfirmDialog
             target=actions.removing
             title="Remove image"
@@ -319,7 +297,7 @@ pub fn ImagesPage() -> impl IntoView {
         },
         |_| list_images(),
     );
-    actions.errors.follow(move || prune.value().get());
+    actions.outcome.follow(prune);
     let busy = move || actions.busy() || prune.pending().get();
     let reload = Callback::new(move |()| refresh.update(|n| *n += 1));
 
@@ -341,7 +319,7 @@ pub fn ImagesPage() -> impl IntoView {
             </IfAllowed>
             <PruneResult prune/>
             {actions.push_progress()}
-            <ResourceView resource=images loading="Loading images…" errors=actions.errors render=move |list, role| {
+            <ResourceView resource=images loading="Loading images…" outcome=actions.outcome render=move |list, role| {
                 let list = Signal::derive(move || {
                     let term = search.get();
                     list.get()
@@ -502,19 +480,19 @@ fn PrunePreviewList(found: ImagePrunePreview) -> impl IntoView {
     .into_any()
 }
 
-/// What the last prune removed.
+/// The images the last prune removed, by id (its toast says how many and the space freed).
 #[component]
 fn PruneResult(prune: ServerAction<PruneImages>) -> impl IntoView {
     move || {
         prune.value().get().and_then(Result::ok).map(|result| {
             let removed = result
                 .images_deleted
-                .iter()
-                .map(|id| view! { <li><code>{id.clone()}</code></li> })
+                .into_iter()
+                .map(|id| view! { <li><code>{id}</code></li> })
                 .collect_view();
             view! {
-                <div id="prune-result" class="toast" role="status">
-                    <p>{result.message}</p>
+                <div id="prune-result" class="prune-result">
+                    <p class="muted">"Images the prune removed:"</p>
                     <ul class="prune-list">{removed}</ul>
                 </div>
             }

@@ -24,6 +24,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 
 use crate::error::AppError;
+use resource::ActionOutcome;
 
 /// Marks `<body data-hydrated="true">` once the WASM has taken over (effects run only in the browser).
 pub fn mark_hydrated() {
@@ -347,7 +348,7 @@ impl<T: Send + Sync + 'static> PrunePreview<T> {
         leptos::task::spawn_local(async move {
             match fetch().await {
                 Ok(preview) => self.shown.set(Some(preview)),
-                Err(error) => outcome.set(Some(Err(error))),
+                Err(error) => outcome.fail(error),
             }
             self.loading.set(false);
         });
@@ -576,65 +577,6 @@ pub fn KeyValueRows(
                 "Add"
             </button>
         </fieldset>
-    }
-}
-
-/// What the page's last action did: its message when it worked, its error when it failed. A later success
-/// replaces an earlier error.
-pub type ActionOutcome = RwSignal<Option<Result<String, AppError>>>;
-
-/// An action's answer that carries a sentence saying what happened (`message` in the REST answers).
-pub trait SaysWhatHappened {
-    /// The sentence for the toast.
-    fn what_happened(&self) -> String;
-}
-
-macro_rules! says_what_happened {
-    ($($answer:ty),*) => {
-        $(impl SaysWhatHappened for $answer {
-            fn what_happened(&self) -> String {
-                self.message.clone()
-            }
-        })*
-    };
-}
-
-says_what_happened!(
-    crate::model::volumes::VolumeResult,
-    crate::model::volumes::PruneVolumesResult,
-    crate::model::networks::NetworkResult,
-    crate::model::networks::PruneNetworksResult
-);
-
-/// Writes each answer of `action` into `outcome` as it arrives.
-pub fn report_outcome<S>(action: ServerAction<S>, outcome: ActionOutcome)
-where
-    S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
-    S::Output: SaysWhatHappened + Send + Sync + 'static,
-{
-    Effect::new(move |_| {
-        action.value().with(|answer| {
-            if let Some(answer) = answer {
-                let said = answer
-                    .as_ref()
-                    .map(SaysWhatHappened::what_happened)
-                    .map_err(Clone::clone);
-                outcome.set(Some(said));
-            }
-        })
-    });
-}
-
-/// The last action's outcome: a toast (`role="status"`) saying what happened, or the error's banner.
-#[component]
-pub fn OutcomeNotice(
-    /// The outcome to show.
-    outcome: ActionOutcome,
-) -> impl IntoView {
-    move || match outcome.get() {
-        Some(Ok(text)) => view! { <p class="toast" role="status">{text}</p> }.into_any(),
-        Some(Err(error)) => view! { <ErrorBanner error/> }.into_any(),
-        None => ().into_any(),
     }
 }
 

@@ -7,13 +7,12 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use super::live::{NETWORK_LIST_EVENTS, use_docker_events};
-use super::resource::ResourceView;
+use super::resource::{ActionOutcome, ResourceView};
 use super::session::{IfAllowed, allows};
 use super::{
-    ActionOutcome, ConfirmDialog, DataTable, DialogButton, DialogFrame, ErrorBanner, ExpandButton,
-    KeyValueRow, KeyValueRows, OpenRows, OutcomeNotice, PreviewDialog, PruneButton, PrunePreview,
-    RowDetails, SearchBox, focus_when_shown, follow_row_details, key_value_map, report_outcome,
-    text_matches,
+    ConfirmDialog, DataTable, DialogButton, DialogFrame, ErrorBanner, ExpandButton, KeyValueRow,
+    KeyValueRows, OpenRows, PreviewDialog, PruneButton, PrunePreview, RowDetails, SearchBox,
+    focus_when_shown, follow_row_details, key_value_map, text_matches,
 };
 use crate::api::containers::list_containers;
 use crate::api::networks::{
@@ -68,12 +67,12 @@ pub fn NetworksPage() -> impl IntoView {
         |_| list_networks(),
     );
     // What the last action did: a toast when it worked, a banner when it failed (the next success clears it).
-    let outcome: ActionOutcome = RwSignal::new(None);
-    report_outcome(create, outcome);
-    report_outcome(remove, outcome);
-    report_outcome(connect, outcome);
-    report_outcome(disconnect, outcome);
-    report_outcome(prune, outcome);
+    let outcome = ActionOutcome::new();
+    outcome.follow(create);
+    outcome.follow(remove);
+    outcome.follow(connect);
+    outcome.follow(disconnect);
+    outcome.follow(prune);
     let busy = move || {
         create.pending().get()
             || remove.pending().get()
@@ -111,8 +110,7 @@ pub fn NetworksPage() -> impl IntoView {
             <IfAllowed needed=Role::Admin>
                 <CreateNetworkForm create/>
             </IfAllowed>
-            <OutcomeNotice outcome/>
-            <ResourceView resource=networks loading="Loading networks…" render=move |list, role| {
+            <ResourceView resource=networks loading="Loading networks…" outcome render=move |list, role| {
                 let may_change = allows(role, Role::Admin);
                 let actions = NetworkActions { disconnect, to_remove, to_connect, may_change, open_rows, details };
                 let list = Signal::derive(move || {

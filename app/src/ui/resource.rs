@@ -1,5 +1,6 @@
-//! One shape for "a resource with actions": a page's data loaded from the server, the actions done on it, the
-//! banner of the last failed action (cleared when the next one succeeds) and the banner of a failed load.
+//! One shape for "a resource with actions": a page's data loaded from the server, and what the actions done
+//! on it did — [`ActionOutcome`]: a failure's banner until the next action succeeds, a success's toast
+//! saying what happened — and the banner of a failed load.
 //!
 //! [`ResourceView`] waits for the first load only (server-side rendering sends the data with the page); after
 //! that it hands the page a signal that follows the resource, so a reload changes what changed — with
@@ -16,49 +17,162 @@ use super::session::caller_role;
 use crate::error::AppError;
 use crate::model::auth::Role;
 
-/// The error of the last action done on a page: set when an action fails, cleared when the next one
-/// succeeds, shown by [`ResourceView`] above the data.
-#[derive(Debug, Clone, Copy)]
-pub struct ActionError(RwSignal<Option<AppError>>);
+/// What one action did, as the page tells it: a toast for a success, a banner for a failure.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outcome {
+    /// It worked: the toast's sentence (`Volume 'data' removed`).
+    Done(String),
+    /// A bulk action that worked for some objects and failed for others: a toast drawn as a warning, whose
+    /// sentence names each failure.
+    PartlyDone(String),
+    /// It failed: the banner's error.
+    Failed(AppError),
+}
 
-impl Default for ActionError {
+impl Outcome {
+    /// The outcome an action's answer reports.
+    pub fn of<A: SaysWhatHappened>(answer: &Result<A, AppError>) -> Self {
+        match answer {
+            Ok(done) if done.partly_failed() => Self::PartlyDone(done.what_happened()),
+            Ok(done) => Self::Done(done.what_happened()),
+            Err(error) => Self::Failed(error.clone()),
+        }
+    }
+
+    /// The toast's sentence, if the action worked (if only in part).
+    pub fn toast(&self) -> Option<&str> {
+        match self {
+            Self::Done(text) | Self::PartlyDone(text) => Some(text),
+            Self::Failed(_) => None,
+        }
+    }
+
+    /// The banner's error, if the action failed.
+    pub fn failure(&self) -> Option<&AppError> {
+        match self {
+            Self::Failed(error) => Some(error),
+            _ => None,
+        }
+    }
+}
+
+/// An action's answer that carries a sentence saying what happened (`message` in the REST answers).
+pub trait SaysWhatHappened {
+    /// The sentence for the toast.
+    fn what_happened(&self) -> String;
+
+    /// Whether the action failed for some of its objects (a bulk action): the toast then warns.
+    fn partly_failed(&self) -> bool {
+        false
+    }
+}
+
+macro_rules! says_what_happened {
+    ($($answer:ty),*) => {
+        $(impl SaysWhatHappened for $answer {
+            fn what_happened(&self) -> String {
+                self.message.clone()
+            }
+        })*
+    };
+}
+
+says_what_happened!(
+    crate::model::ActionResult,
+    crate::model::images::RemoveImageResult,
+    crate::model::images::TagResult,
+    crate::model::images::PushResult,
+    crate::model::images::PruneImagesResult,
+    crate::model::volumes::VolumeResult,
+    crate::model::volumes::PruneVolumesResult,
+    crate::model::networks::NetworkResult,
+    crate::model::networks::PruneNetworksResult
+);
+
+impl SaysWhatHappened for crate::model::containers::BulkResult {
+    fn what_happened(&self) -> String {
+        self.summary()
+    }
+
+    fn partly_failed(&self) -> bool {
+        self.any_failed()
+    }
+}
+
+/// What the last action done on a page did: one slot, so the latest outcome replaces the one before —
+/// a failure shows as a banner until the next action succeeds, a success as a toast saying what happened
+/// (until the next action). Shown by [`OutcomeNotice`] (which [`ResourceView`] draws above the data).
+#[derive(Debug, Clone, Copy)]
+pub struct ActionOutcome(RwSignal<Option<Outcome>>);
+
+impl Default for ActionOutcome {
     fn default() -> Self {
         Self::new()
     }
 }
 
-impl ActionError {
-    /// No error yet.
+impl ActionOutcome {
+    /// Nothing done yet.
     pub fn new() -> Self {
         Self(RwSignal::new(None))
     }
 
-    /// Follows an action's outcome (e.g. `move || remove.value().get()`): a failure shows, a success clears.
-    pub fn follow<O, F>(self, outcome: F)
+    /// Reports each answer of `action` as it arrives.
+    pub fn follow<S>(self, action: ServerAction<S>)
     where
-        O: 'static,
-        F: Fn() -> Option<Result<O, AppError>> + 'static,
+        S: server_fn::ServerFn<Error = AppError> + Clone + Send + Sync + 'static,
+        S::Output: SaysWhatHappened + Send + Sync + 'static,
     {
-        Effect::new(move |_| match outcome() {
-            Some(Err(error)) => self.0.set(Some(error)),
-            Some(Ok(_)) => self.0.set(None),
-            None => {}
+        Effect::new(move |_| {
+            action.value().with(|answer| {
+                if let Some(answer) = answer {
+                    self.0.set(Some(Outcome::of(answer)));
+                }
+            })
         });
     }
 
-    /// Shows the failure of an action done by hand (a REST call).
+    /// An action done by hand (a REST call) worked: `text` says what it did.
+    pub fn succeed(self, text: impl Into<String>) {
+        self.0.set(Some(Outcome::Done(text.into())));
+    }
+
+    /// An action done by hand failed (or its input was refused before it was sent).
     pub fn fail(self, error: AppError) {
-        self.0.set(Some(error));
+        self.0.set(Some(Outcome::Failed(error)));
     }
 
-    /// The error to show, if any (tracked).
-    pub fn get(self) -> Option<AppError> {
-        self.0.get()
-    }
-
-    /// Forgets the error (the action done by hand succeeded).
+    /// An action worked and the page says so elsewhere (e.g. a new token's secret): the old toast or
+    /// banner goes.
     pub fn clear(self) {
         self.0.set(None);
+    }
+
+    /// The latest outcome, if any (tracked).
+    pub fn get(self) -> Option<Outcome> {
+        self.0.get()
+    }
+}
+
+/// The last action's outcome: a toast (`role="status"`, a warning for a bulk action that partly failed) or
+/// the error's banner (`role="alert"`).
+#[component]
+pub fn OutcomeNotice(
+    /// The outcome to show.
+    outcome: ActionOutcome,
+    /// The toast's `id`, for a page with more than one outcome (e.g. the pull panel's `pull-result`).
+    #[prop(optional)]
+    toast_id: Option<&'static str>,
+) -> impl IntoView {
+    move || match outcome.get() {
+        Some(Outcome::Done(text)) => {
+            view! { <p id=toast_id class="toast" role="status">{text}</p> }.into_any()
+        }
+        Some(Outcome::PartlyDone(text)) => {
+            view! { <p id=toast_id class="toast toast-error" role="status">{text}</p> }.into_any()
+        }
+        Some(Outcome::Failed(error)) => view! { <ErrorBanner error/> }.into_any(),
+        None => ().into_any(),
     }
 }
 
@@ -127,9 +241,9 @@ pub fn ResourceView<D, R>(
     resource: D,
     /// The text shown until the first load answers, e.g. "Loading images…".
     loading: &'static str,
-    /// The error of the page's last action, if the page has actions.
+    /// What the page's last action did, if the page has actions (shown above the data).
     #[prop(optional)]
-    errors: Option<ActionError>,
+    outcome: Option<ActionOutcome>,
     /// Shown above the banner when the first load fails (e.g. the dashboard's "Unreachable" engine card).
     #[prop(optional, into)]
     failed: Option<ViewFn>,
@@ -138,7 +252,7 @@ pub fn ResourceView<D, R>(
 ) -> impl IntoView
 where
     D: PageData,
-    D::Value: Clone + Default + PartialEq + Send + Sync + 'static,
+    D::Value: Clone + PartialEq + Send + Sync + 'static,
     R: Fn(Signal<D::Value>, Option<Role>) -> AnyView + Clone + Send + Sync + 'static,
 {
     // The last good data: a failed reload keeps it on screen under the banner.
@@ -150,9 +264,8 @@ where
     );
     let loaded = Memo::new(move |_| data.with(Option::is_some));
     let load_error = move || resource.latest().and_then(Result::err);
-    let value = Signal::derive(move || data.get().unwrap_or_default());
     view! {
-        {move || errors.and_then(ActionError::get).map(|error| view! { <ErrorBanner error/> })}
+        {outcome.map(|outcome| view! { <OutcomeNotice outcome/> })}
         <Transition fallback=move || view! { <p class="loading">{loading}</p> }>
             {move || {
                 let first_load = Untracked(Box::pin(resource.first_load()));
@@ -166,10 +279,107 @@ where
                             let failed = (!loaded.get()).then(|| failed.as_ref().map(ViewFn::run)).flatten();
                             view! { {failed} <ErrorBanner error/> }
                         })}
-                        {move || loaded.get().then(|| render(value, role))}
+                        {move || loaded.get().then(|| {
+                            // The data stays `Some` once loaded (a failed reload keeps the last good data).
+                            let first = data.get_untracked()?;
+                            let value = Signal::derive(move || data.get().unwrap_or_else(|| first.clone()));
+                            Some(render(value, role))
+                        }).flatten()}
                     }
                 })
             }}
         </Transition>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::ActionResult;
+    use crate::model::containers::{BulkAction, BulkOutcome, BulkResult};
+
+    fn removed(name: &str) -> Result<ActionResult, AppError> {
+        Ok(ActionResult {
+            message: format!("Container '{name}' removed"),
+            container_id: format!("id-{name}"),
+            name: name.into(),
+            status: "removed".into(),
+        })
+    }
+
+    fn in_use() -> AppError {
+        AppError::Conflict("volume is in use".into())
+    }
+
+    #[test]
+    fn an_answer_that_worked_is_a_toast_saying_what_happened() {
+        let outcome = Outcome::of(&removed("web"));
+        assert_eq!(outcome, Outcome::Done("Container 'web' removed".into()));
+        assert_eq!(outcome.toast(), Some("Container 'web' removed"));
+        assert_eq!(outcome.failure(), None);
+    }
+
+    #[test]
+    fn a_failed_answer_is_a_banner_and_no_toast() {
+        let outcome = Outcome::of(&Err::<ActionResult, _>(in_use()));
+        assert_eq!(outcome.failure(), Some(&in_use()));
+        assert_eq!(outcome.toast(), None);
+    }
+
+    #[test]
+    fn a_bulk_action_that_failed_for_some_containers_is_a_warning_toast_naming_them_not_a_banner() {
+        let result = BulkResult {
+            action: BulkAction::Stop,
+            outcomes: vec![
+                BulkOutcome {
+                    id: "web".into(),
+                    succeeded: true,
+                    message: "stopped".into(),
+                },
+                BulkOutcome {
+                    id: "db".into(),
+                    succeeded: false,
+                    message: "No such container".into(),
+                },
+            ],
+        };
+        let outcome = Outcome::of(&Ok(result));
+        let Outcome::PartlyDone(text) = &outcome else {
+            panic!("expected a warning toast, got {outcome:?}");
+        };
+        assert!(text.contains("db: No such container"), "{text}");
+        assert_eq!(outcome.failure(), None);
+    }
+
+    #[test]
+    fn a_failure_stays_until_the_next_action_succeeds_and_the_success_replaces_it() {
+        Owner::new().with(|| {
+            let outcome = ActionOutcome::new();
+            assert_eq!(outcome.get(), None);
+            outcome.fail(in_use());
+            assert_eq!(outcome.get(), Some(Outcome::Failed(in_use())));
+            outcome.succeed("Volume 'data' removed");
+            assert_eq!(
+                outcome.get(),
+                Some(Outcome::Done("Volume 'data' removed".into()))
+            );
+        });
+    }
+
+    #[test]
+    fn a_failure_replaces_the_toast_of_the_success_before_it() {
+        Owner::new().with(|| {
+            let outcome = ActionOutcome::new();
+            outcome.succeed("Volume 'data' removed");
+            outcome.fail(in_use());
+            assert_eq!(
+                outcome
+                    .get()
+                    .and_then(|shown| shown.toast().map(str::to_string)),
+                None
+            );
+            outcome.clear();
+            assert_eq!(outcome.get(), None);
+        });
     }
 }

@@ -2,8 +2,8 @@
 
 use leptos::prelude::*;
 
-use super::ErrorBanner;
 use super::dashboard::show;
+use super::resource::ResourceView;
 use crate::api::system::{system_statistics, system_version};
 use crate::model::system::{SystemStatistics, SystemVersion};
 
@@ -82,8 +82,13 @@ pub fn overview_cards(version: &SystemVersion, stats: &SystemStatistics) -> Vec<
 #[component]
 pub fn SystemPage() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
-    let version = Resource::new(move || refresh.get(), |_| system_version());
-    let stats = Resource::new(move || refresh.get(), |_| system_statistics());
+    let overview = Resource::new(
+        move || refresh.get(),
+        |_| async move {
+            let (version, stats) = futures_util::join!(system_version(), system_statistics());
+            Ok::<_, crate::error::AppError>((version?, stats?))
+        },
+    );
 
     view! {
         <section class="page">
@@ -93,17 +98,14 @@ pub fn SystemPage() -> impl IntoView {
                     "Refresh"
                 </button>
             </div>
-            <Transition fallback=|| view! { <p class="loading">"Loading system overview…"</p> }>
-                {move || Suspend::new(async move {
-                    match (version.await, stats.await) {
-                        (Ok(version), Ok(stats)) => {
-                            let cards = overview_cards(&version, &stats);
-                            view! { <Overview cards/> }.into_any()
-                        }
-                        (Err(error), _) | (_, Err(error)) => view! { <ErrorBanner error/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <ResourceView resource=overview loading="Loading system overview…" render=|overview, _| {
+                view! {
+                    {move || overview.with(|(version, stats)| {
+                        view! { <Overview cards=overview_cards(version, stats)/> }
+                    })}
+                }
+                .into_any()
+            }/>
         </section>
     }
 }

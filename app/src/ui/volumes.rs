@@ -4,12 +4,12 @@
 use leptos::prelude::*;
 
 use super::live::{VOLUME_LIST_EVENTS, use_docker_events};
-use super::resource::ResourceView;
+use super::resource::{ActionOutcome, ResourceView};
 use super::session::{IfAllowed, allows};
 use super::{
-    ActionOutcome, ConfirmDialog, DataTable, DialogButton, ErrorBanner, ExpandButton, KeyValueRow,
-    KeyValueRows, OpenRows, OutcomeNotice, PreviewDialog, PruneButton, PrunePreview, RowDetails,
-    SearchBox, follow_row_details, key_value_map, report_outcome, text_matches,
+    ConfirmDialog, DataTable, DialogButton, ErrorBanner, ExpandButton, KeyValueRow, KeyValueRows,
+    OpenRows, PreviewDialog, PruneButton, PrunePreview, RowDetails, SearchBox, follow_row_details,
+    key_value_map, text_matches,
 };
 use crate::api::volumes::{
     CreateVolume, PruneVolumes, RemoveVolume, get_volume_details, list_volumes,
@@ -40,10 +40,10 @@ pub fn VolumesPage() -> impl IntoView {
         |_| list_volumes(),
     );
     // What the last action did: a toast when it worked, a banner when it failed (the next success clears it).
-    let outcome: ActionOutcome = RwSignal::new(None);
-    report_outcome(create, outcome);
-    report_outcome(remove, outcome);
-    report_outcome(prune, outcome);
+    let outcome = ActionOutcome::new();
+    outcome.follow(create);
+    outcome.follow(remove);
+    outcome.follow(prune);
     let busy = move || create.pending().get() || remove.pending().get() || prune.pending().get();
     let to_remove = RwSignal::new(None::<String>);
     let open_rows = OpenRows::new();
@@ -74,8 +74,7 @@ pub fn VolumesPage() -> impl IntoView {
             <IfAllowed needed=Role::Admin>
                 <CreateVolumeForm create/>
             </IfAllowed>
-            <OutcomeNotice outcome/>
-            <ResourceView resource=volumes loading="Loading volumes…" render=move |list, role| {
+            <ResourceView resource=volumes loading="Loading volumes…" outcome render=move |list, role| {
                 let list = Signal::derive(move || {
                     let term = search.get();
                     list.get()

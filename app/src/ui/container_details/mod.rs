@@ -10,11 +10,12 @@ pub mod terminal;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::ErrorBanner;
 use super::live::use_docker_events;
-use super::session::{CallerResource, allows, caller_role};
+use super::resource::{OutcomeNotice, ResourceView};
+use super::session::{CallerResource, allows};
 use crate::api::containers::{get_container_details, inspect_container, list_container_processes};
 use crate::model::auth::Role;
+use crate::model::containers::ContainerProcesses;
 
 /// The tabs of the page, as `(key, accessible name)`.
 pub const TABS: [(&str, &str); 6] = [
@@ -125,7 +126,7 @@ fn ContainerView(name: String) -> impl IntoView {
                     <span class="container-name">{title}</span>
                 </h1>
             </div>
-            <overview::ActionOutcome actions/>
+            <OutcomeNotice outcome=actions.outcome/>
             <div role="tablist" aria-label="Container" class="tabs">{tabs}</div>
             <div
                 role="tabpanel"
@@ -134,15 +135,12 @@ fn ContainerView(name: String) -> impl IntoView {
                 class="tabpanel"
                 hidden=move || tab.get() != "overview"
             >
-                <Transition fallback=|| view! { <p class="loading">"Loading the container…"</p> }>
-                    {move || Suspend::new(async move {
-                        let role = caller_role().await;
-                        match details.await {
-                            Ok(container) => view! { <overview::OverviewTab container role actions/> }.into_any(),
-                            Err(error) => view! { <ErrorBanner error/> }.into_any(),
-                        }
-                    })}
-                </Transition>
+                <ResourceView resource=details loading="Loading the container…" render=move |container, role| {
+                    view! {
+                        {move || view! { <overview::OverviewTab container=container.get() role actions/> }}
+                    }
+                    .into_any()
+                }/>
             </div>
             <Show when=shown("logs")>
                 {
@@ -210,33 +208,38 @@ fn ProcessesTab(name: String, running: bool) -> impl IntoView {
         <div class="tab-head">
             <button class="refresh" on:click=move |_| refresh.update(|n| *n += 1)>"Refresh"</button>
         </div>
-        <Transition fallback=|| view! { <p class="loading">"Loading processes…"</p> }>
-            {move || Suspend::new(async move {
-                match processes.await {
-                    Ok(top) => {
-                        let headers = top.titles.iter().map(|title| view! { <th>{title.clone()}</th> }).collect_view();
-                        let rows = top
-                            .processes
-                            .into_iter()
-                            .map(|row| {
-                                let cells = row.into_iter().map(|cell| view! { <td>{cell}</td> }).collect_view();
-                                view! { <tr>{cells}</tr> }
-                            })
-                            .collect_view();
-                        view! {
-                            <table id="processes-table" class="table">
-                                <thead><tr>{headers}</tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
-                        }
-                        .into_any()
-                    }
-                    Err(error) => view! { <ErrorBanner error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        <ResourceView resource=processes loading="Loading processes…" render=|top, _| {
+            view! { {move || view! { <ProcessesTable top=top.get()/> }} }.into_any()
+        }/>
     }
     .into_any()
+}
+
+/// The processes as `docker top` lists them: its columns, one row per process.
+#[component]
+fn ProcessesTable(top: ContainerProcesses) -> impl IntoView {
+    let headers = top
+        .titles
+        .into_iter()
+        .map(|title| view! { <th>{title}</th> })
+        .collect_view();
+    let rows = top
+        .processes
+        .into_iter()
+        .map(|row| {
+            let cells = row
+                .into_iter()
+                .map(|cell| view! { <td>{cell}</td> })
+                .collect_view();
+            view! { <tr>{cells}</tr> }
+        })
+        .collect_view();
+    view! {
+        <table id="processes-table" class="table">
+            <thead><tr>{headers}</tr></thead>
+            <tbody>{rows}</tbody>
+        </table>
+    }
 }
 
 /// The Inspect tab: Docker's raw inspect document, pretty-printed (admins only, as on the REST API).
@@ -261,18 +264,18 @@ fn InspectTab(name: String) -> impl IntoView {
         },
     );
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the inspect document…"</p> }>
-            {move || Suspend::new(async move {
-                match document.await {
-                    Ok(None) => view! {
+        <ResourceView resource=document loading="Loading the inspect document…" render=|document, _| {
+            view! {
+                {move || match document.get() {
+                    None => view! {
                         <p class="muted">"Docker's raw inspect document is for admins only; the Overview shows the details."</p>
                     }
                     .into_any(),
-                    Ok(Some(text)) => view! { <pre id="inspect-json" class="inspect-json">{text}</pre> }.into_any(),
-                    Err(error) => view! { <ErrorBanner error/> }.into_any(),
-                }
-            })}
-        </Transition>
+                    Some(text) => view! { <pre id="inspect-json" class="inspect-json">{text}</pre> }.into_any(),
+                }}
+            }
+            .into_any()
+        }/>
     }
 }
 

@@ -10,9 +10,10 @@ use crate::api::containers::{
 };
 use crate::model::auth::Role;
 use crate::model::containers::ContainerDetails;
+use crate::ui::ConfirmDialog;
 use crate::ui::containers::format_ports;
+use crate::ui::resource::ActionOutcome;
 use crate::ui::session::allows;
-use crate::ui::{ConfirmDialog, ErrorBanner};
 
 /// Docker's "never happened" time, shown as a dash.
 const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
@@ -79,10 +80,8 @@ pub struct ContainerActions {
     remove: ServerAction<RemoveContainer>,
     rename: ServerAction<RenameContainer>,
     recreate: ServerAction<RecreateContainer>,
-    /// Which action was asked for last (0 start, 1 stop, 2 restart, 3 remove, 4 rename, 5 recreate): only
-    /// its outcome shows, so
-    /// an old failure clears when the next action succeeds.
-    last: RwSignal<Option<usize>>,
+    /// What the last action did (a failure shows until the next action succeeds).
+    pub outcome: ActionOutcome,
 }
 
 impl ContainerActions {
@@ -95,8 +94,14 @@ impl ContainerActions {
             remove: ServerAction::new(),
             rename: ServerAction::new(),
             recreate: ServerAction::new(),
-            last: RwSignal::new(None),
+            outcome: ActionOutcome::new(),
         };
+        actions.outcome.follow(actions.start);
+        actions.outcome.follow(actions.stop);
+        actions.outcome.follow(actions.restart);
+        actions.outcome.follow(actions.remove);
+        actions.outcome.follow(actions.rename);
+        actions.outcome.follow(actions.recreate);
         let navigate = use_navigate();
         let to_renamed = navigate.clone();
         Effect::new(move |_| {
@@ -133,52 +138,33 @@ impl ContainerActions {
             + self.recreate.version().get()
     }
 
-    /// The outcome of the action asked for last: its sentence, or its failure.
-    pub fn outcome(&self) -> Option<Result<String, crate::error::AppError>> {
-        let value = match self.last.get()? {
-            0 => self.start.value().get(),
-            1 => self.stop.value().get(),
-            2 => self.restart.value().get(),
-            3 => self.remove.value().get(),
-            4 => self.rename.value().get(),
-            _ => self.recreate.value().get(),
-        };
-        value.map(|outcome| outcome.map(|done| done.message))
-    }
-
     /// Starts container `id`.
     pub fn start(&self, id: String) {
-        self.last.set(Some(0));
         self.start.dispatch(StartContainer { id });
     }
 
     /// Stops container `id`.
     pub fn stop(&self, id: String) {
-        self.last.set(Some(1));
         self.stop.dispatch(StopContainer { id });
     }
 
     /// Restarts container `id`.
     pub fn restart(&self, id: String) {
-        self.last.set(Some(2));
         self.restart.dispatch(RestartContainer { id });
     }
 
     /// Removes container `id` (by force: `force`).
     pub fn remove(&self, id: String, force: bool) {
-        self.last.set(Some(3));
         self.remove.dispatch(RemoveContainer { id, force });
     }
 
     /// Renames container `id` to `name` (the page follows it to its new address).
     pub fn rename(&self, id: String, name: String) {
-        self.last.set(Some(4));
         self.rename.dispatch(RenameContainer { id, name });
     }
 
     /// Replaces container `id` by one with the same configuration made from `image`.
     pub fn recreate(&self, id: String, image: String) {
-        self.last.set(Some(5));
         self.recreate.dispatch(RecreateContainer { id, image });
     }
 }
@@ -186,20 +172,6 @@ impl ContainerActions {
 impl Default for ContainerActions {
     fn default() -> Self {
         Self::new()
-    }
-}
-
-/// The toast or error banner of the latest action.
-#[component]
-pub fn ActionOutcome(
-    /// The page's actions.
-    actions: ContainerActions,
-) -> impl IntoView {
-    move || {
-        actions.outcome().map(|outcome| match outcome {
-            Ok(text) => view! { <p class="toast" role="status">{text}</p> }.into_any(),
-            Err(error) => view! { <ErrorBanner error/> }.into_any(),
-        })
     }
 }
 
