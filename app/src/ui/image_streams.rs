@@ -6,6 +6,7 @@
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
+use super::LabelledText;
 use super::event_stream::{StreamBody, StreamEvent, post_event_stream};
 use super::resource::{ActionOutcome, OutcomeNotice};
 use super::rest::error_for_status;
@@ -311,23 +312,8 @@ fn PullPanel(reload: Callback<()>) -> impl IntoView {
     };
     view! {
         <form id="pull-image" class="inline-form panel" on:submit=submit>
-            <label for="pull-image-name">"Image"</label>
-            <input
-                id="pull-image-name"
-                type="text"
-                required
-                placeholder="nginx or 127.0.0.1:5055/team/app"
-                prop:value=move || image.get()
-                on:input=move |ev| image.set(event_target_value(&ev))
-            />
-            <label for="pull-image-tag">"Tag"</label>
-            <input
-                id="pull-image-tag"
-                type="text"
-                placeholder="latest"
-                prop:value=move || tag.get()
-                on:input=move |ev| tag.set(event_target_value(&ev))
-            />
+            <LabelledText id="pull-image-name" label="Image" value=image required=true placeholder="nginx or 127.0.0.1:5055/team/app"/>
+            <LabelledText id="pull-image-tag" label="Tag" value=tag placeholder="latest"/>
             {pull.run.button("Pull", "Pulling…")}
         </form>
         {pull.progress("pull-progress")}
@@ -409,15 +395,7 @@ fn BuildPanel(reload: Callback<()>) -> impl IntoView {
             </select>
             {move || if from_server_path.get() {
                 view! {
-                    <label for="build-path">"Path"</label>
-                    <input
-                        id="build-path"
-                        type="text"
-                        required
-                        placeholder="/srv/builds/app"
-                        prop:value=move || server_path.get()
-                        on:input=move |ev| server_path.set(event_target_value(&ev))
-                    />
+                    <LabelledText id="build-path" label="Path" value=server_path required=true placeholder="/srv/builds/app"/>
                 }.into_any()
             } else {
                 view! {
@@ -425,14 +403,7 @@ fn BuildPanel(reload: Callback<()>) -> impl IntoView {
                     <input id="build-context" type="file" required accept=".tar,.tar.gz,.tgz" node_ref=context/>
                 }.into_any()
             }}
-            <label for="build-tag">"Tag"</label>
-            <input
-                id="build-tag"
-                type="text"
-                placeholder="team/app:1.0"
-                prop:value=move || tag.get()
-                on:input=move |ev| tag.set(event_target_value(&ev))
-            />
+            <LabelledText id="build-tag" label="Tag" value=tag placeholder="team/app:1.0"/>
             {run.button("Build", "Building…")}
         </form>
         {move || (!lines.with(Vec::is_empty)).then(|| view! {

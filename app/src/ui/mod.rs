@@ -105,6 +105,35 @@ pub(crate) fn row_key<R: std::hash::Hash>(row: &R) -> u64 {
     BuildHasherDefault::<DefaultHasher>::default().hash_one(row)
 }
 
+/// A label and the text input it names, bound to `value` (an inline form's field).
+#[component]
+pub fn LabelledText(
+    /// The input's `id` (the label's `for`).
+    id: &'static str,
+    /// The label's text (the field's accessible name).
+    label: &'static str,
+    /// The field's value, kept as it is typed.
+    value: RwSignal<String>,
+    /// An example shown while the field is empty.
+    #[prop(optional)]
+    placeholder: &'static str,
+    /// Whether the form needs it.
+    #[prop(optional)]
+    required: bool,
+) -> impl IntoView {
+    view! {
+        <label for=id>{label}</label>
+        <input
+            id=id
+            type="text"
+            required=required
+            placeholder=placeholder
+            prop:value=move || value.get()
+            on:input=move |ev| value.set(event_target_value(&ev))
+        />
+    }
+}
+
 /// A banner for a failed call, telling "daemon down" from "not found" from the rest.
 #[component]
 pub fn ErrorBanner(
