@@ -236,7 +236,9 @@ api_tests_docker26() {
     # shellcheck source=scripts/docker-env.sh
     . scripts/docker-env.sh || exit 1
     echo "second test engine: $DOCKER_HOST (server $(docker version --format '{{.Server.Version}}'))"
-    cargo test --no-fail-fast -p berth --test api
+    # The same packages as the first run (`-p app -p berth`): cargo unifies features over the packages
+    # named, so `-p berth` alone would rebuild app and berth (3 min) for an identical test binary.
+    cargo test --no-fail-fast -p app -p berth --test api
   ) 2>&1 | tee "$TEST_LOG_DIR/cargo26.log"
 }
 if [ -n "${BERTH_TEST_DOCKER_HOST:-}" ]; then
