@@ -13,6 +13,7 @@ use super::rest::error_for_status;
 use super::session::IfAllowed;
 use crate::error::AppError;
 use crate::model::auth::Role;
+use crate::model::images::ImageSearchResult;
 
 /// One layer's pull or push progress.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -261,44 +262,139 @@ fn LayerBar(layer: LayerProgress) -> impl IntoView {
     }
 }
 
-/// Pull and Build, one at a time (each form's fields keep their plain labels: `Image`, `Tag`, `Context`).
+/// Pull, Search a registry and Build, one at a time (each form's fields keep their plain labels: `Image`,
+/// `Tag`, `Term`, `Context`, `Path`).
 #[component]
 pub fn GetImagePanels(
     /// Reads the images list again (after a pull or a build).
     reload: Callback<()>,
 ) -> impl IntoView {
-    let building = RwSignal::new(false);
-    view! {
-        <div class="panel-switch" role="group" aria-label="Get an image">
+    let panel = RwSignal::new(Panel::Pull);
+    let switch = move |which: Panel, label: &'static str| {
+        view! {
             <button
                 class="switch"
-                aria-pressed=move || (!building.get()).to_string()
-                on:click=move |_| building.set(false)
+                aria-pressed=move || (panel.get() == which).to_string()
+                on:click=move |_| panel.set(which)
             >
-                "Pull an image"
+                {label}
             </button>
+        }
+    };
+    // A search result's Pull button fills the pull form with its name.
+    let chosen = RwSignal::new(String::new());
+    let pick = Callback::new(move |name: String| {
+        chosen.set(name);
+        panel.set(Panel::Pull);
+    });
+    view! {
+        <div class="panel-switch" role="group" aria-label="Get an image">
+            {switch(Panel::Pull, "Pull an image")}
+            {switch(Panel::Search, "Search a registry")}
             <IfAllowed needed=Role::Admin>
-                <button
-                    class="switch"
-                    aria-pressed=move || building.get().to_string()
-                    on:click=move |_| building.set(true)
-                >
-                    "Build an image"
-                </button>
+                {switch(Panel::Build, "Build an image")}
             </IfAllowed>
         </div>
-        {move || if building.get() {
-            view! { <BuildPanel reload/> }.into_any()
-        } else {
-            view! { <PullPanel reload/> }.into_any()
+        {move || match panel.get() {
+            Panel::Pull => view! { <PullPanel reload chosen/> }.into_any(),
+            Panel::Search => view! { <SearchPanel pick/> }.into_any(),
+            Panel::Build => view! { <BuildPanel reload/> }.into_any(),
         }}
+    }
+}
+
+/// Which of the "get an image" panels shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Panel {
+    Pull,
+    Search,
+    Build,
+}
+
+/// Search a registry (`GET /api/images/search`, like `docker search`): `Term`, then the repositories found
+/// with their description, stars and whether they are official, each with a Pull button that fills the pull
+/// form. A registry that cannot be reached says so in the banner.
+#[component]
+fn SearchPanel(pick: Callback<String>) -> impl IntoView {
+    let term = RwSignal::new(String::new());
+    let results = RwSignal::new(None::<Vec<ImageSearchResult>>);
+    let pending = RwSignal::new(false);
+    let outcome = ActionOutcome::new();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if pending.get_untracked() {
+            return;
+        }
+        let wanted = term.get_untracked().trim().to_string();
+        pending.set(true);
+        outcome.clear();
+        leptos::task::spawn_local(async move {
+            let path = format!(
+                "/api/images/search?term={}&limit=25",
+                super::event_stream::encode_query_value(&wanted)
+            );
+            let found = super::rest::call("GET", &path, None)
+                .await
+                .and_then(|answer| super::rest::items::<ImageSearchResult>(&answer, "results"));
+            match found {
+                Ok(found) => results.set(Some(found)),
+                Err(error) => {
+                    results.set(None);
+                    outcome.fail(error);
+                }
+            }
+            pending.set(false);
+        });
+    };
+    view! {
+        <form id="search-images" class="inline-form panel" on:submit=submit>
+            <LabelledText id="search-images-term" label="Term" value=term required=true placeholder="nginx"/>
+            <button type="submit" disabled=move || pending.get() aria-busy=move || pending.get().to_string()>
+                {move || if pending.get() { "Searching…" } else { "Search" }}
+            </button>
+        </form>
+        <OutcomeNotice outcome/>
+        {move || results.get().map(|found| if found.is_empty() {
+            view! { <p id="search-results" class="muted">"No repositories found."</p> }.into_any()
+        } else {
+            view! {
+                <table id="search-results" class="table">
+                    <thead><tr><th>"Name"</th><th>"Description"</th><th>"Stars"</th><th>"Official"</th><th>"Actions"</th></tr></thead>
+                    <tbody>
+                        {found.into_iter().map(|repository| {
+                            let name = repository.name.clone();
+                            view! {
+                                <tr data-name=repository.name.clone()>
+                                    <td>{repository.name.clone()}</td>
+                                    <td>{repository.description}</td>
+                                    <td>{repository.stars}</td>
+                                    <td>{if repository.official { "yes" } else { "" }}</td>
+                                    <td>
+                                        <button
+                                            aria-label=format!("Pull {}", repository.name)
+                                            on:click=move |_| pick.run(name.clone())
+                                        >
+                                            "Pull"
+                                        </button>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        })}
     }
 }
 
 /// Pull: image and tag; each layer's progress as a bar while it runs, then what was pulled.
 #[component]
-fn PullPanel(reload: Callback<()>) -> impl IntoView {
-    let image = RwSignal::new(String::new());
+fn PullPanel(
+    reload: Callback<()>,
+    /// A repository picked in the search panel, to pull.
+    chosen: RwSignal<String>,
+) -> impl IntoView {
+    let image = RwSignal::new(chosen.get_untracked());
     let tag = RwSignal::new(String::new());
     let pull = LayerRun::new();
     let submit = move |ev: leptos::ev::SubmitEvent| {
