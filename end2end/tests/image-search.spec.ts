@@ -4,7 +4,7 @@
 // searches `127.0.0.1:<port>/<term>`: the real daemon asks it, Berth shows what the daemon answers.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { test, expect } from "@playwright/test";
+import { test, expect, type Page } from "@playwright/test";
 
 /// A registry index answering searches with one repository; `asked` collects the queries it got.
 function startIndex(asked: string[]): Promise<http.Server> {
@@ -31,6 +31,17 @@ function startIndex(asked: string[]): Promise<http.Server> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
+/// Opens /images, switches to "Search a registry" and searches `term`; answers the search form.
+async function search(page: Page, term: string) {
+  await page.goto("/images");
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Search a registry" }).click();
+  const form = page.locator("#search-images");
+  await form.getByLabel("Term").fill(term);
+  await form.getByRole("button", { name: "Search" }).click();
+  return form;
+}
+
 test("a registry search lists what the registry has, and Pull fills the pull form with the name", async ({ page }) => {
   const asked: string[] = [];
   const index = await startIndex(asked);
@@ -38,12 +49,7 @@ test("a registry search lists what the registry has, and Pull fills the pull for
   const errors: string[] = [];
   page.on("pageerror", (err) => errors.push(err.message));
   try {
-    await page.goto("/images");
-    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
-    await page.getByRole("button", { name: "Search a registry" }).click();
-    const form = page.locator("#search-images");
-    await form.getByLabel("Term").fill(`127.0.0.1:${port}/app`);
-    await form.getByRole("button", { name: "Search" }).click();
+    await search(page, `127.0.0.1:${port}/app`);
     const row = page.locator('#search-results tr[data-name="team/app"]');
     await expect(row).toContainText("The team's app", { timeout: 20_000 });
     await expect(row).toContainText("7");
@@ -63,12 +69,7 @@ test("a search of a registry that cannot be reached says so, and the form stays 
   const probe = await startIndex([]);
   const port = (probe.address() as AddressInfo).port;
   await new Promise((resolve) => probe.close(resolve));
-  await page.goto("/images");
-  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
-  await page.getByRole("button", { name: "Search a registry" }).click();
-  const form = page.locator("#search-images");
-  await form.getByLabel("Term").fill(`127.0.0.1:${port}/app`);
-  await form.getByRole("button", { name: "Search" }).click();
+  const form = await search(page, `127.0.0.1:${port}/app`);
   await expect(page.getByRole("alert")).toContainText(`127.0.0.1:${port}/app`, { timeout: 30_000 });
   await expect(form.getByRole("button", { name: "Search" })).toBeEnabled();
   await expect(page.locator("#search-results")).toHaveCount(0);
