@@ -147,3 +147,38 @@ test("a live change to one container redraws its row only, not the table", async
     }
   }
 });
+
+test("a list's event stream that drops is opened again from the drop, and the list stays live", async ({ page }) => {
+  // The first stream is answered after 4 s with an empty body (a dropped connection). The page opens it
+  // again a second later, asking the daemon to replay from the drop (a later `since` than the page's), not
+  // from the page's opening, and a change made with the docker CLI after that still shows.
+  const volume = `${NAME}-drop`;
+  const streams: string[] = [];
+  try {
+    const volumeEvents = (url: URL) => url.pathname === "/api/events" && url.searchParams.get("type") === "volume";
+    await page.route(volumeEvents, async (route) => {
+      streams.push(route.request().url());
+      if (streams.length === 1) {
+        await new Promise((resolve) => setTimeout(resolve, 4_000));
+        await route.fulfill({ status: 200, contentType: "text/event-stream", body: "" });
+      } else {
+        await route.continue();
+      }
+    });
+    await page.goto("/volumes");
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+    await expect.poll(() => streams.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    const since = (url: string) => Number(new URL(url).searchParams.get("since"));
+    expect(since(streams[1]) - since(streams[0]), "the second stream replays from the drop").toBeGreaterThanOrEqual(3);
+
+    docker("volume", "create", volume);
+    await expect(page.locator(`#volumes-table tr[data-name="${volume}"]`)).toHaveCount(1, { timeout: 5_000 });
+    expect(streams, "the stream was opened again more than once").toHaveLength(2);
+  } finally {
+    try {
+      docker("volume", "rm", volume);
+    } catch {
+      // never made
+    }
+  }
+});

@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 
-use super::resource::{ActionOutcome, OutcomeNotice, ResourceView};
+use super::resource::{ActionOutcome, OutcomeNotice, ResourceView, page_resource};
 use super::session::{allows, caller_role};
 use crate::api::containers::CreateContainer;
 use crate::api::networks::list_networks;
@@ -156,7 +156,7 @@ fn CreateContainerForm() -> impl IntoView {
             });
         }
     };
-    let networks = Resource::new(|| (), |_| list_networks());
+    let networks = page_resource(|| (), |_| list_networks());
     let copied = RwSignal::new(false);
 
     view! {

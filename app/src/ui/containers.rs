@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use super::container_details::overview::RemoveContainerDialog;
 use super::live::{CONTAINER_LIST_EVENTS, use_docker_events};
-use super::resource::{ActionOutcome, ResourceView};
+use super::resource::{ActionOutcome, ResourceView, page_resource};
 use super::session::{IfAllowed, allows};
 use super::{ConfirmDialog, DialogButton, SearchBox, row_key, text_matches};
 use crate::api::containers::{
@@ -195,7 +195,7 @@ pub fn ContainersPage() -> impl IntoView {
     let removing_many = RwSignal::new(None::<Vec<(String, bool)>>);
     let refresh = RwSignal::new(0_u32);
     let container_event = use_docker_events(CONTAINER_LIST_EVENTS);
-    let containers = Resource::new(
+    let containers = page_resource(
         move || {
             (
                 show_all.get(),

@@ -7,6 +7,8 @@
 
 use leptos::prelude::*;
 
+use super::resource::page_resource;
+
 use crate::api::system::daemon_answers;
 
 /// The engine's state as the browser last saw it, provided as context by the app.
@@ -33,7 +35,7 @@ pub fn DaemonBanner() -> impl IntoView {
     let Some(health) = use_context::<DaemonHealth>() else {
         return ().into_any();
     };
-    let pinged = Resource::new(|| (), |_| daemon_answers());
+    let pinged = page_resource(|| (), |_| daemon_answers());
     watch_daemon(health);
     view! {
         <Suspense fallback=|| ()>

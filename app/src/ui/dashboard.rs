@@ -8,7 +8,7 @@ use leptos::prelude::*;
 
 use super::events::{EventRow, merge_events};
 use super::live::follow_stream;
-use super::resource::ResourceView;
+use super::resource::{ResourceView, page_resource};
 use crate::api::system::{DASHBOARD_EVENTS, load_dashboard};
 use crate::model::events::DockerEvent;
 use crate::model::system::Dashboard;
@@ -57,7 +57,7 @@ pub fn DashboardPage() -> impl IntoView {
             });
         },
     );
-    let dashboard = Resource::new(move || refresh.get(), |_| load_dashboard());
+    let dashboard = page_resource(move || refresh.get(), |_| load_dashboard());
 
     view! {
         <section class="page">

@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 
 use super::live::follow_stream;
-use super::resource::ResourceView;
+use super::resource::{ResourceView, page_resource};
 use super::{SearchBox, text_matches};
 use crate::api::system::recent_events;
 use crate::model::events::DockerEvent;
@@ -116,7 +116,7 @@ pub fn EventsPage() -> impl IntoView {
     let action = RwSignal::new(String::new());
     let action_input = RwSignal::new(String::new());
     let search = RwSignal::new(String::new());
-    let replayed = Resource::new(
+    let replayed = page_resource(
         move || (kind.get(), action.get()),
         |(kind, action)| async move {
             let query = events_query(&kind, &action);

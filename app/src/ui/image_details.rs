@@ -8,7 +8,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 use super::ErrorBanner;
 use super::images::{ImageActions, ImageDialogs, image_href, usage_text};
 use super::live::{IMAGE_LIST_EVENTS, use_docker_events};
-use super::resource::ResourceView;
+use super::resource::{ResourceView, page_resource};
 use super::session::allows;
 use crate::api::images::load_image_page;
 use crate::model::auth::Role;
@@ -21,7 +21,7 @@ pub fn ImageDetailsPage() -> impl IntoView {
     let reference = Memo::new(move |_| params.read().get("reference").unwrap_or_default());
     let actions = ImageActions::new();
     let changed = use_docker_events(IMAGE_LIST_EVENTS);
-    let page = Resource::new(
+    let page = page_resource(
         move || {
             (
                 reference.get(),

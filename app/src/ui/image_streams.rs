@@ -91,6 +91,9 @@ fn stream_error(event: &StreamEvent) -> AppError {
 struct StreamedRun {
     pending: RwSignal<bool>,
     outcome: ActionOutcome,
+    /// Whether `outcome` is the run's own (a panel's), cleared when a new run starts; a page's outcome
+    /// keeps its banner until an action succeeds.
+    own_outcome: bool,
 }
 
 impl StreamedRun {
@@ -98,16 +101,27 @@ impl StreamedRun {
         Self {
             pending: RwSignal::new(false),
             outcome: ActionOutcome::new(),
+            own_outcome: true,
         }
     }
 
-    /// Whether a new run may start (none under way); if so, the last outcome goes (the new run's progress
-    /// shows instead).
+    fn reporting_to(outcome: ActionOutcome) -> Self {
+        Self {
+            pending: RwSignal::new(false),
+            outcome,
+            own_outcome: false,
+        }
+    }
+
+    /// Whether a new run may start (none under way); if so, the run's own last outcome goes (the new run's
+    /// progress shows instead).
     fn begin(self) -> bool {
         if self.pending.get_untracked() {
             return false;
         }
-        self.outcome.clear();
+        if self.own_outcome {
+            self.outcome.clear();
+        }
         true
     }
 
@@ -175,10 +189,19 @@ impl Default for LayerRun {
 }
 
 impl LayerRun {
-    /// Nothing run yet.
+    /// Nothing run yet; the run keeps its own result and error (the pull panel shows them under its form).
     pub fn new() -> Self {
+        Self::with_run(StreamedRun::new())
+    }
+
+    /// Nothing run yet; each run's result or error goes to `outcome` (a page's toast and banner).
+    pub fn reporting_to(outcome: ActionOutcome) -> Self {
+        Self::with_run(StreamedRun::reporting_to(outcome))
+    }
+
+    fn with_run(run: StreamedRun) -> Self {
         Self {
-            run: StreamedRun::new(),
+            run,
             layers: RwSignal::new(Vec::new()),
             notes: RwSignal::new(Vec::new()),
         }
@@ -207,22 +230,6 @@ impl LayerRun {
     /// Whether a run is under way (tracked).
     pub fn pending(self) -> bool {
         self.run.pending.get()
-    }
-
-    /// The last run's result sentence, if it succeeded (tracked).
-    pub fn result(self) -> Option<String> {
-        self.run
-            .outcome
-            .get()
-            .and_then(|outcome| outcome.toast().map(str::to_string))
-    }
-
-    /// The last run's error, if it failed (tracked).
-    pub fn error(self) -> Option<AppError> {
-        self.run
-            .outcome
-            .get()
-            .and_then(|outcome| outcome.failure().cloned())
     }
 
     /// Each layer as a `progressbar` labelled `Layer <id>` with its status, and the latest message about

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use super::image_streams::{GetImagePanels, LayerRun};
 use super::live::{IMAGE_LIST_EVENTS, use_docker_events};
-use super::resource::{ActionOutcome, ResourceView};
+use super::resource::{ActionOutcome, ResourceView, page_resource};
 use super::session::{IfAllowed, allows};
 use super::{ConfirmDialog, DataTable, DialogFrame, ErrorBanner, SearchBox, text_matches};
 use crate::api::images::{PruneImages, RemoveImage, TagImage, list_images};
@@ -77,27 +77,17 @@ impl Default for ImageActions {
 impl ImageActions {
     /// The actions, with their outcomes followed.
     pub fn new() -> Self {
+        let outcome = ActionOutcome::new();
         let actions = Self {
             remove: ServerAction::new(),
             tag: ServerAction::new(),
-            push: LayerRun::new(),
-            outcome: ActionOutcome::new(),
+            push: LayerRun::reporting_to(outcome),
+            outcome,
             removing: RwSignal::new(None),
             tagging: RwSignal::new(None),
         };
-        let Self { push, outcome, .. } = actions;
         outcome.follow(actions.remove);
         outcome.follow(actions.tag);
-        Effect::new(move |_| {
-            if let Some(message) = push.result() {
-                outcome.succeed(message);
-            }
-        });
-        Effect::new(move |_| {
-            if let Some(error) = push.error() {
-                outcome.fail(error);
-            }
-        });
         actions
     }
 
@@ -285,7 +275,7 @@ pub fn ImagesPage() -> impl IntoView {
     let search = RwSignal::new(String::new());
     let changed = use_docker_events(IMAGE_LIST_EVENTS);
     let used = use_docker_events(IMAGE_USE_EVENTS);
-    let images = Resource::new(
+    let images = page_resource(
         move || {
             (
                 actions.version(),

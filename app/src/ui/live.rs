@@ -1,6 +1,6 @@
 //! Live data for the console, over the REST API's Server-Sent Events: one module the pages share.
 //!
-//! In the browser (`hydrate`) the streams are opened with gloo-net's `EventSource`; on the server nothing is
+//! In the browser (`hydrate`) the streams are opened with the browser's `EventSource`; on the server nothing is
 //! opened and the signals stay empty, since the first paint already carries the data. A stream is closed when
 //! the component that opened it goes away.
 
@@ -69,16 +69,19 @@ fn server_clock_now_seconds() -> Option<i64> {
 /// `type=container&event=start,die`), as a signal: `None` until the first event arrives.
 ///
 /// The stream starts [`EVENT_REPLAY_SECONDS`] before the server's clock, so a change made while the page
-/// was on its way is not missed, and events are handed on at most once per [`EVENT_COALESCE_MILLIS`] (the
+/// was on its way is not missed; a dropped connection is opened again a second later, replaying from the
+/// drop (not from the page's opening). Events are handed on at most once per [`EVENT_COALESCE_MILLIS`] (the
 /// newest of a burst), so a burst reloads a list once rather than once per event.
 pub fn use_docker_events(query: &str) -> ReadSignal<Option<DockerEvent>> {
     let (latest, set_latest) = signal(None::<DockerEvent>);
-    let url = match server_clock_now_seconds() {
-        Some(now) => format!("/api/events?{query}&since={}", now - EVENT_REPLAY_SECONDS),
+    let query = query.to_string();
+    let page_time = server_clock_now_seconds();
+    let url_for = move |dropped_at: Option<i64>| match dropped_at.or(page_time) {
+        Some(since) => format!("/api/events?{query}&since={}", since - EVENT_REPLAY_SECONDS),
         None => format!("/api/events?{query}"),
     };
     let pending = std::sync::Arc::new(std::sync::Mutex::new(None::<DockerEvent>));
-    follow_stream::<DockerEvent>(url, move |event| {
+    let on_event = move |event: DockerEvent| {
         let Ok(mut waiting) = pending.lock() else {
             return;
         };
@@ -95,7 +98,8 @@ pub fn use_docker_events(query: &str) -> ReadSignal<Option<DockerEvent>> {
             },
             std::time::Duration::from_millis(EVENT_COALESCE_MILLIS),
         );
-    });
+    };
+    open_stream(url_for, on_event, OnDrop::Reopen);
     // The engine came back after an outage: what changed meanwhile is unknown, so the page reloads its
     // list as for an event (a `daemon` `reconnect` one, numbered by the recoveries so far).
     if let Some(health) = use_context::<DaemonHealth>() {
@@ -179,7 +183,7 @@ pub fn follow_stream_until_end<T>(
 ) where
     T: serde::de::DeserializeOwned + 'static,
 {
-    open_stream(url, on_message, false)
+    open_stream(move |_| url.clone(), on_message, OnDrop::End)
 }
 
 /// Opens the Server-Sent Events stream at `url` in the browser and hands each message, decoded from JSON as
@@ -189,65 +193,256 @@ pub fn follow_stream<T>(url: String, on_message: impl Fn(T) + Clone + Send + Syn
 where
     T: serde::de::DeserializeOwned + 'static,
 {
-    open_stream(url, on_message, true)
+    open_stream(move |_| url.clone(), on_message, OnDrop::BrowserReconnects)
 }
 
-/// Opens the stream at `url` in the browser; with `reconnect`, a dropped connection is left to the browser
-/// to reopen, without it the stream ends at its first error.
+/// What a stream does when its connection drops.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum OnDrop {
+    /// It ends.
+    End,
+    /// The browser opens the same URL again (a feed of what comes next: nothing is replayed twice).
+    BrowserReconnects,
+    /// It is opened again, a second later (up to 30 s while reopenings fail), at the URL made for the
+    /// moment it dropped (a list's events, replayed from there: the gap is not lost, and a page open for
+    /// hours does not replay its whole life).
+    Reopen,
+}
+
+/// How long a dropped list stream waits before it is opened again.
+#[cfg(feature = "hydrate")]
+const STREAM_REOPEN_MILLIS: i32 = 1_000;
+
+/// The longest wait between reopenings that keep failing (the wait doubles from [`STREAM_REOPEN_MILLIS`]).
+#[cfg(feature = "hydrate")]
+const STREAM_LONGEST_REOPEN_MILLIS: i32 = 30_000;
+
+/// A connection that lasted this long (or brought a message) was up: its drop starts the next replay. A
+/// shorter one was a failed attempt (the server is away), and the replay keeps starting at the first drop.
+#[cfg(feature = "hydrate")]
+const STREAM_UP_MILLIS: f64 = 5_000.0;
+
+/// Where a dropped stream's replay starts (the server's clock, Unix seconds): at this drop if the connection
+/// was up (or nothing dropped before), else still at the drop before it, whose gap is not replayed yet.
+#[cfg(any(feature = "hydrate", test))]
+fn replay_start_after_drop(earlier: Option<i64>, was_up: bool, now: Option<i64>) -> Option<i64> {
+    if was_up || earlier.is_none() {
+        now
+    } else {
+        earlier
+    }
+}
+
+/// Opens the stream at `url_for(dropped_at)` in the browser: `dropped_at` is `None` for the first
+/// connection, then the server's clock (Unix seconds) when the last connection that was up dropped.
 fn open_stream<T>(
-    url: String,
+    url_for: impl Fn(Option<i64>) -> String + Clone + Send + Sync + 'static,
     on_message: impl Fn(T) + Clone + Send + Sync + 'static,
-    reconnect: bool,
+    on_drop: OnDrop,
 ) where
     T: serde::de::DeserializeOwned + 'static,
 {
     #[cfg(feature = "hydrate")]
     let health = use_context::<DaemonHealth>();
+    // Kept across the effect's reruns (the engine back after an outage), like the reopenings.
+    #[cfg(feature = "hydrate")]
+    let dropped_at = std::sync::Arc::new(std::sync::Mutex::new(None::<i64>));
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
-        use futures_util::StreamExt;
         // A stream the browser gave up on while the engine was away is opened again once it is back.
-        if reconnect && let Some(health) = health {
+        if on_drop != OnDrop::End
+            && let Some(health) = health
+        {
             health.recoveries.track();
         }
-        use futures_util::future::{AbortHandle, Abortable};
-
-        let on_message = on_message.clone();
-        let url = url.clone();
-        let (abort, registration) = AbortHandle::new_pair();
-        let reader = async move {
-            let mut source = match gloo_net::eventsource::futures::EventSource::new(&url) {
-                Ok(source) => source,
-                Err(err) => {
-                    leptos::logging::warn!("cannot open {url}: {err}");
-                    return;
-                }
-            };
-            let Ok(mut messages) = source.subscribe("message") else {
-                return;
-            };
-            while let Some(next) = messages.next().await {
-                // Errors are dropped connections: the EventSource reconnects by itself, unless told not to.
-                match next {
-                    Ok((_, message)) => {
-                        if let Some(text) = message.data().as_string()
-                            && let Ok(value) = serde_json::from_str::<T>(&text)
-                        {
-                            on_message(value);
-                        }
-                    }
-                    Err(_) if !reconnect => break,
-                    Err(_) => {}
-                }
-            }
-            source.close();
-        };
-        leptos::task::spawn_local(async move {
-            let _ = Abortable::new(reader, registration).await;
-        });
-        // Dropping the reader drops the EventSource, which closes the connection.
-        on_cleanup(move || abort.abort());
+        let stream = browser::Stream::open(
+            Box::new(url_for.clone()),
+            Box::new(on_message.clone()),
+            on_drop,
+            dropped_at.clone(),
+        );
+        // The stream closes when the component goes away (or before the effect opens it anew).
+        let stream = leptos::__reexports::send_wrapper::SendWrapper::new(stream);
+        on_cleanup(move || stream.take().close());
     });
     #[cfg(not(feature = "hydrate"))]
-    let _ = (url, on_message, reconnect);
+    let _ = (url_for, on_message, on_drop);
+}
+
+/// The browser's side of a stream: an `EventSource`, opened again by hand when [`OnDrop::Reopen`] asks.
+#[cfg(feature = "hydrate")]
+mod browser {
+    use std::cell::{Cell, RefCell};
+    use std::rc::Rc;
+    use std::sync::{Arc, Mutex};
+
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+    use web_sys::{Event, EventSource, MessageEvent};
+
+    use super::{
+        OnDrop, STREAM_LONGEST_REOPEN_MILLIS, STREAM_REOPEN_MILLIS, STREAM_UP_MILLIS,
+        replay_start_after_drop, server_clock_now_seconds,
+    };
+
+    /// One open connection and the callbacks it calls (kept alive with it).
+    struct Connection {
+        source: EventSource,
+        _on_message: Closure<dyn FnMut(MessageEvent)>,
+        _on_error: Closure<dyn FnMut(Event)>,
+    }
+
+    /// A stream: what it opens, what it does with each message and with a drop, and its connection.
+    struct Shared<T> {
+        url_for: Box<dyn Fn(Option<i64>) -> String>,
+        on_message: Box<dyn Fn(T)>,
+        on_drop: OnDrop,
+        dropped_at: Arc<Mutex<Option<i64>>>,
+        connection: RefCell<Option<Connection>>,
+        closed: Cell<bool>,
+        /// The wait before the next reopening: doubled after each failed one (the server is away).
+        reopen_delay: Cell<i32>,
+    }
+
+    /// A stream open in the browser, until [`Stream::close`].
+    pub struct Stream<T: 'static>(Rc<Shared<T>>);
+
+    impl<T: serde::de::DeserializeOwned + 'static> Stream<T> {
+        /// Opens the stream.
+        pub fn open(
+            url_for: Box<dyn Fn(Option<i64>) -> String>,
+            on_message: Box<dyn Fn(T)>,
+            on_drop: OnDrop,
+            dropped_at: Arc<Mutex<Option<i64>>>,
+        ) -> Self {
+            let shared = Rc::new(Shared {
+                url_for,
+                on_message,
+                on_drop,
+                dropped_at,
+                connection: RefCell::new(None),
+                closed: Cell::new(false),
+                reopen_delay: Cell::new(STREAM_REOPEN_MILLIS),
+            });
+            connect(&shared);
+            Self(shared)
+        }
+
+        /// Closes the connection for good.
+        pub fn close(self) {
+            self.0.closed.set(true);
+            if let Some(connection) = self.0.connection.borrow_mut().take() {
+                connection.source.close();
+            }
+        }
+    }
+
+    fn connect<T: serde::de::DeserializeOwned + 'static>(shared: &Rc<Shared<T>>) {
+        if shared.closed.get() {
+            return;
+        }
+        let dropped_at = shared.dropped_at.lock().ok().and_then(|at| *at);
+        let url = (shared.url_for)(dropped_at);
+        let source = match EventSource::new(&url) {
+            Ok(source) => source,
+            Err(err) => {
+                leptos::logging::warn!("cannot open {url}: {err:?}");
+                return;
+            }
+        };
+        let opened = js_sys::Date::now();
+        let any_message = Rc::new(Cell::new(false));
+        let on_message = {
+            let shared = Rc::downgrade(shared);
+            let any_message = any_message.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+                any_message.set(true);
+                if let Some(shared) = shared.upgrade()
+                    && let Some(text) = message.data().as_string()
+                    && let Ok(value) = serde_json::from_slice::<T>(text.as_bytes())
+                {
+                    (shared.on_message)(value);
+                }
+            })
+        };
+        let on_error = {
+            let shared = Rc::downgrade(shared);
+            let source = source.clone();
+            Closure::<dyn FnMut(Event)>::new(move |_: Event| {
+                let Some(shared) = shared.upgrade() else {
+                    return;
+                };
+                match shared.on_drop {
+                    // Reconnecting by itself (or given up, e.g. after a refusal): either way, its call.
+                    OnDrop::BrowserReconnects => {}
+                    OnDrop::End => source.close(),
+                    OnDrop::Reopen => {
+                        source.close();
+                        let was_up =
+                            any_message.get() || js_sys::Date::now() - opened >= STREAM_UP_MILLIS;
+                        if let Ok(mut at) = shared.dropped_at.lock() {
+                            *at = replay_start_after_drop(*at, was_up, server_clock_now_seconds());
+                        }
+                        let delay = if was_up {
+                            STREAM_REOPEN_MILLIS
+                        } else {
+                            shared.reopen_delay.get()
+                        };
+                        shared
+                            .reopen_delay
+                            .set((delay * 2).min(STREAM_LONGEST_REOPEN_MILLIS));
+                        let shared = Rc::downgrade(&shared);
+                        let reopen = Closure::once_into_js(move || {
+                            if let Some(shared) = shared.upgrade() {
+                                connect(&shared);
+                            }
+                        });
+                        if let Some(window) = web_sys::window() {
+                            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                                reopen.unchecked_ref(),
+                                delay,
+                            );
+                        }
+                    }
+                }
+            })
+        };
+        source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        // The connection this one replaces (closed when it dropped) goes now, outside its own callback.
+        *shared.connection.borrow_mut() = Some(Connection {
+            source,
+            _on_message: on_message,
+            _on_error: on_error,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::replay_start_after_drop;
+
+    #[test]
+    fn a_stream_that_was_up_replays_from_its_drop_and_a_failed_reopening_keeps_the_first_drop() {
+        // First drop: the replay starts there.
+        assert_eq!(
+            replay_start_after_drop(None, true, Some(1_000)),
+            Some(1_000)
+        );
+        // The reopening failed at once (the server is away): the gap still starts at the first drop.
+        assert_eq!(
+            replay_start_after_drop(Some(1_000), false, Some(1_010)),
+            Some(1_000)
+        );
+        // A reopened connection that was up for a while dropped: only what followed is replayed.
+        assert_eq!(
+            replay_start_after_drop(Some(1_000), true, Some(4_600)),
+            Some(4_600)
+        );
+        // A first attempt that failed at once still records its moment.
+        assert_eq!(
+            replay_start_after_drop(None, false, Some(1_000)),
+            Some(1_000)
+        );
+    }
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use leptos::prelude::*;
 
 use super::live::{NETWORK_LIST_EVENTS, use_docker_events};
-use super::resource::{ActionOutcome, ResourceView};
+use super::resource::{ActionOutcome, ResourceView, page_resource};
 use super::session::{IfAllowed, allows};
 use super::{
     ConfirmDialog, DataTable, DialogButton, DialogFrame, ErrorBanner, ExpandButton, KeyValueRow,
@@ -52,7 +52,7 @@ pub fn NetworksPage() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
     let search = RwSignal::new(String::new());
     let changed = use_docker_events(NETWORK_LIST_EVENTS);
-    let networks = Resource::new(
+    let networks = page_resource(
         move || {
             (
                 create.version().get(),
@@ -446,7 +446,7 @@ fn ConnectDialog(
 ) -> impl IntoView {
     move || {
         target.get().map(|(id, name)| {
-            let containers = Resource::new(|| (), |_| list_containers(true));
+            let containers = page_resource(|| (), |_| list_containers(true));
             let container = RwSignal::new(String::new());
             let aliases = RwSignal::new(String::new());
             let address = RwSignal::new(String::new());

@@ -3,6 +3,8 @@
 //! no Stop button; the server refuses anyway (the permission table is checked for every request).
 
 use leptos::prelude::*;
+
+use super::resource::{PageResource, page_resource};
 use serde_json::json;
 
 use super::rest;
@@ -12,11 +14,11 @@ use crate::model::auth::{Caller, CallerKind, Role};
 
 /// The caller of the current page, provided as context by the app.
 #[derive(Clone, Copy)]
-pub struct CallerResource(pub Resource<Result<Option<Caller>, AppError>>);
+pub struct CallerResource(pub PageResource<Result<Option<Caller>, AppError>>);
 
 /// Loads the caller and provides it to every page.
 pub fn provide_caller() {
-    provide_context(CallerResource(Resource::new(|| (), |_| current_user())));
+    provide_context(CallerResource(page_resource(|| (), |_| current_user())));
 }
 
 /// The caller's role, awaited (inside a page's `Suspend`, so the first paint already knows it).

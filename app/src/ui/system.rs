@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use super::dashboard::show;
-use super::resource::ResourceView;
+use super::resource::{ResourceView, page_resource};
 use crate::api::system::{system_statistics, system_version};
 use crate::model::system::{SystemStatistics, SystemVersion};
 
@@ -82,7 +82,7 @@ pub fn overview_cards(version: &SystemVersion, stats: &SystemStatistics) -> Vec<
 #[component]
 pub fn SystemPage() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
-    let overview = Resource::new(
+    let overview = page_resource(
         move || refresh.get(),
         |_| async move {
             let (version, stats) = futures_util::join!(system_version(), system_statistics());

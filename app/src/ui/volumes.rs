@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use super::live::{VOLUME_LIST_EVENTS, use_docker_events};
-use super::resource::{ActionOutcome, ResourceView};
+use super::resource::{ActionOutcome, ResourceView, page_resource};
 use super::session::{IfAllowed, allows};
 use super::{
     ConfirmDialog, DataTable, DialogButton, ErrorBanner, ExpandButton, KeyValueRow, KeyValueRows,
@@ -27,7 +27,7 @@ pub fn VolumesPage() -> impl IntoView {
     let refresh = RwSignal::new(0_u32);
     let search = RwSignal::new(String::new());
     let changed = use_docker_events(VOLUME_LIST_EVENTS);
-    let volumes = Resource::new(
+    let volumes = page_resource(
         move || {
             (
                 create.version().get(),

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::live::use_docker_events;
-use super::resource::{OutcomeNotice, ResourceView};
+use super::resource::{OutcomeNotice, ResourceView, page_resource};
 use super::session::{CallerResource, allows};
 use crate::api::containers::{get_container_details, inspect_container, list_container_processes};
 use crate::model::auth::Role;
@@ -53,7 +53,7 @@ fn ContainerView(name: String) -> impl IntoView {
     let changed = use_docker_events(&format!("type=container&container={name}"));
     let actions = overview::ContainerActions::new();
     let details_name = name.clone();
-    let details = Resource::new(
+    let details = page_resource(
         move || {
             (
                 actions.finished(),
@@ -200,7 +200,7 @@ fn ProcessesTab(name: String, running: bool) -> impl IntoView {
             .into_any();
     }
     let refresh = RwSignal::new(0_u32);
-    let processes = Resource::new(
+    let processes = page_resource(
         move || refresh.get(),
         move |_| list_container_processes(name.clone()),
     );
@@ -247,7 +247,7 @@ fn ProcessesTable(top: ContainerProcesses) -> impl IntoView {
 fn InspectTab(name: String) -> impl IntoView {
     let caller = use_context::<CallerResource>();
     // Asked only for admins: anyone else would be refused (and the refusal audited).
-    let document = Resource::new(
+    let document = page_resource(
         || (),
         move |_| {
             let name = name.clone();
