@@ -182,3 +182,38 @@ test("a list's event stream that drops is opened again from the drop, and the li
     }
   }
 });
+
+test("a list's event stream refused at first is opened again still replaying from the page's own time", async ({ page }) => {
+  // A refusal (503: the server could not reach the engine) never opened the stream, so its replay is still
+  // owed: the next attempt asks for the same `since`, and changes made meanwhile still show.
+  const volume = `${NAME}-refused`;
+  const streams: string[] = [];
+  try {
+    const volumeEvents = (url: URL) => url.pathname === "/api/events" && url.searchParams.get("type") === "volume";
+    await page.route(volumeEvents, async (route) => {
+      streams.push(route.request().url());
+      if (streams.length === 1) {
+        docker("volume", "create", volume);
+        await route.fulfill({
+          status: 503,
+          contentType: "application/json",
+          body: JSON.stringify({ success: false, error: "Docker daemon is not reachable", data: null }),
+        });
+      } else {
+        await route.continue();
+      }
+    });
+    await page.goto("/volumes");
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+    await expect.poll(() => streams.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    const since = (url: string) => new URL(url).searchParams.get("since");
+    expect(since(streams[1]), "the second attempt replays from the page's time").toBe(since(streams[0]));
+    await expect(page.locator(`#volumes-table tr[data-name="${volume}"]`)).toHaveCount(1, { timeout: 5_000 });
+  } finally {
+    try {
+      docker("volume", "rm", volume);
+    } catch {
+      // never made
+    }
+  }
+});

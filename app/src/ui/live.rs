@@ -217,20 +217,12 @@ const STREAM_REOPEN_MILLIS: i32 = 1_000;
 #[cfg(feature = "hydrate")]
 const STREAM_LONGEST_REOPEN_MILLIS: i32 = 30_000;
 
-/// A connection that lasted this long (or brought a message) was up: its drop starts the next replay. A
-/// shorter one was a failed attempt (the server is away), and the replay keeps starting at the first drop.
-#[cfg(feature = "hydrate")]
-const STREAM_UP_MILLIS: f64 = 5_000.0;
-
-/// Where a dropped stream's replay starts (the server's clock, Unix seconds): at this drop if the connection
-/// was up (or nothing dropped before), else still at the drop before it, whose gap is not replayed yet.
+/// Where a dropped stream's replay starts (the server's clock, Unix seconds; `None`: where the page's data
+/// was read): at this drop if the connection was up (it had opened, so it delivered everything until now),
+/// else where the failed attempt's own replay would have started, which is still owed.
 #[cfg(any(feature = "hydrate", test))]
 fn replay_start_after_drop(earlier: Option<i64>, was_up: bool, now: Option<i64>) -> Option<i64> {
-    if was_up || earlier.is_none() {
-        now
-    } else {
-        earlier
-    }
+    if was_up { now } else { earlier }
 }
 
 /// Opens the stream at `url_for(dropped_at)` in the browser: `dropped_at` is `None` for the first
@@ -281,13 +273,14 @@ mod browser {
     use web_sys::{Event, EventSource, MessageEvent};
 
     use super::{
-        OnDrop, STREAM_LONGEST_REOPEN_MILLIS, STREAM_REOPEN_MILLIS, STREAM_UP_MILLIS,
-        replay_start_after_drop, server_clock_now_seconds,
+        OnDrop, STREAM_LONGEST_REOPEN_MILLIS, STREAM_REOPEN_MILLIS, replay_start_after_drop,
+        server_clock_now_seconds,
     };
 
     /// One open connection and the callbacks it calls (kept alive with it).
     struct Connection {
         source: EventSource,
+        _on_open: Closure<dyn FnMut(Event)>,
         _on_message: Closure<dyn FnMut(MessageEvent)>,
         _on_error: Closure<dyn FnMut(Event)>,
     }
@@ -350,13 +343,15 @@ mod browser {
                 return;
             }
         };
-        let opened = js_sys::Date::now();
-        let any_message = Rc::new(Cell::new(false));
+        // Whether the server answered and the stream was up (a refusal or an unreachable server never opens).
+        let was_up = Rc::new(Cell::new(false));
+        let on_open = {
+            let was_up = was_up.clone();
+            Closure::<dyn FnMut(Event)>::new(move |_: Event| was_up.set(true))
+        };
         let on_message = {
             let shared = Rc::downgrade(shared);
-            let any_message = any_message.clone();
             Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
-                any_message.set(true);
                 if let Some(shared) = shared.upgrade()
                     && let Some(text) = message.data().as_string()
                     && let Ok(value) = serde_json::from_slice::<T>(text.as_bytes())
@@ -378,8 +373,7 @@ mod browser {
                     OnDrop::End => source.close(),
                     OnDrop::Reopen => {
                         source.close();
-                        let was_up =
-                            any_message.get() || js_sys::Date::now() - opened >= STREAM_UP_MILLIS;
+                        let was_up = was_up.get();
                         if let Ok(mut at) = shared.dropped_at.lock() {
                             *at = replay_start_after_drop(*at, was_up, server_clock_now_seconds());
                         }
@@ -407,11 +401,13 @@ mod browser {
                 }
             })
         };
+        source.set_onopen(Some(on_open.as_ref().unchecked_ref()));
         source.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         source.set_onerror(Some(on_error.as_ref().unchecked_ref()));
         // The connection this one replaces (closed when it dropped) goes now, outside its own callback.
         *shared.connection.borrow_mut() = Some(Connection {
             source,
+            _on_open: on_open,
             _on_message: on_message,
             _on_error: on_error,
         });
@@ -423,26 +419,23 @@ mod tests {
     use super::replay_start_after_drop;
 
     #[test]
-    fn a_stream_that_was_up_replays_from_its_drop_and_a_failed_reopening_keeps_the_first_drop() {
-        // First drop: the replay starts there.
+    fn a_stream_that_was_up_replays_from_its_drop_and_a_failed_attempt_keeps_the_replay_it_owes() {
+        // The first connection was up, then dropped: the replay starts at the drop.
         assert_eq!(
             replay_start_after_drop(None, true, Some(1_000)),
             Some(1_000)
         );
-        // The reopening failed at once (the server is away): the gap still starts at the first drop.
+        // The reopening was refused (the server is away): the gap still starts at that drop.
         assert_eq!(
             replay_start_after_drop(Some(1_000), false, Some(1_010)),
             Some(1_000)
         );
-        // A reopened connection that was up for a while dropped: only what followed is replayed.
+        // A reopened connection that was up dropped: only what followed is replayed.
         assert_eq!(
             replay_start_after_drop(Some(1_000), true, Some(4_600)),
             Some(4_600)
         );
-        // A first attempt that failed at once still records its moment.
-        assert_eq!(
-            replay_start_after_drop(None, false, Some(1_000)),
-            Some(1_000)
-        );
+        // The very first connection never opened: the replay still starts where the page's data was read.
+        assert_eq!(replay_start_after_drop(None, false, Some(1_000)), None);
     }
 }
