@@ -188,10 +188,18 @@ pub async fn track_requests(
 ) -> Response {
     let started = Instant::now();
     let method = request.method().as_str().to_string();
+    // The documented template: one wildcard route serves several image routes (`.../history`, `.../tag`).
     let route = request
         .extensions()
         .get::<MatchedPath>()
-        .map(|matched| matched.as_str().to_string())
+        .map(|matched| {
+            state
+                .auth
+                .access
+                .documented_path(request.method(), matched.as_str(), request.uri().path())
+                .unwrap_or(matched.as_str())
+                .to_string()
+        })
         .unwrap_or_else(|| UNMATCHED_ROUTE.to_string());
     let response = next.run(request).await;
     state.metrics.observe(

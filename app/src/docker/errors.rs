@@ -39,6 +39,11 @@ pub fn docker_error_within(err: Error, subject: &str, timeout: std::time::Durati
             404 if message.contains("No such image") && !subject.starts_with("Image") => {
                 AppError::NotFound(capitalize(&message))
             }
+            // Something else it needs is missing (a container started on a network removed since): the
+            // subject exists, and the daemon's sentence says what is not there.
+            404 if names_another_kind(&message, subject) => {
+                AppError::NotFound(format!("{subject}: {}", capitalize(&message)))
+            }
             404 => AppError::NotFound(format!("{subject} not found")),
             // The daemon's router redirects a path it had to clean (`//`, `/./`, `/../`): an identifier that
             // holds those cannot name any object.
@@ -81,6 +86,36 @@ pub fn docker_error_within(err: Error, subject: &str, timeout: std::time::Durati
             AppError::Internal(format!("Docker request failed for {subject}"))
         }
     }
+}
+
+/// Whether the daemon's `message` is about another kind of object than `subject` (`Container 'web'` and
+/// "network backend not found").
+fn names_another_kind(message: &str, subject: &str) -> bool {
+    const KINDS: [&str; 4] = ["container", "image", "volume", "network"];
+    let lower = message.to_ascii_lowercase();
+    let subject_kind = subject
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if !KINDS.contains(&subject_kind.as_str()) || lower.contains(&format!("no such {subject_kind}"))
+    {
+        return false;
+    }
+    // The subject's own name may hold a kind's word (`Container 'network-proxy'`).
+    let name = subject
+        .split('\'')
+        .nth(1)
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    let about = if name.is_empty() {
+        lower
+    } else {
+        lower.replace(&name, "")
+    };
+    KINDS
+        .iter()
+        .any(|kind| *kind != subject_kind && about.contains(kind))
 }
 
 /// Daemon 500s that really are conflicts with existing state (old engines answer these with 500): our
@@ -173,6 +208,32 @@ mod tests {
     fn daemon_404_names_the_subject() {
         let err = docker_error(daemon(404, "No such container: web"), "Container 'web'");
         assert_eq!(err, AppError::NotFound("Container 'web' not found".into()));
+    }
+
+    #[test]
+    fn a_404_about_another_object_says_what_is_missing_not_that_the_subject_is() {
+        let err = docker_error(daemon(404, "network backend not found"), "Container 'web'");
+        assert_eq!(
+            err,
+            AppError::NotFound("Container 'web': Network backend not found".into())
+        );
+        // A subject whose name holds another kind's word is still the one missing.
+        let err = docker_error(
+            daemon(404, "No such container: network-proxy"),
+            "Container 'network-proxy'",
+        );
+        assert_eq!(
+            err,
+            AppError::NotFound("Container 'network-proxy' not found".into())
+        );
+        let err = docker_error(
+            daemon(404, "get image-cache: no such volume"),
+            "Volume 'image-cache'",
+        );
+        assert_eq!(
+            err,
+            AppError::NotFound("Volume 'image-cache' not found".into())
+        );
     }
 
     #[test]

@@ -87,6 +87,19 @@ pub struct UserRecord {
     pub created: String,
 }
 
+/// What an action on a user, a token or a session did (`result` of `DELETE /api/users/{name}`,
+/// `DELETE /api/tokens/{name}`, `POST /api/auth/logout`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct AccessChange {
+    /// A sentence saying what happened.
+    pub message: String,
+    /// The user's or the token's name (the session's user for a logout, when known).
+    pub name: Option<String>,
+    /// `removed`, `revoked` or `logged_out`.
+    pub status: String,
+}
+
 /// A token as listed by the API and the CLI.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
@@ -126,7 +139,7 @@ impl Outcome {
     /// The outcome of a response status.
     pub fn of_status(status: u16) -> Self {
         match status {
-            200..=399 => Outcome::Allowed,
+            100..=399 => Outcome::Allowed,
             401 | 403 | 429 => Outcome::Denied,
             _ => Outcome::Failed,
         }

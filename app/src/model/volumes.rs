@@ -88,7 +88,7 @@ pub struct VolumeResult {
     pub message: String,
     /// The volume's name.
     pub name: String,
-    /// `created`, `exists` (an identical volume was already there) or `removed`.
+    /// `created` or `removed`.
     pub status: String,
     /// The volume as the daemon reports it (create only).
     pub volume: Option<VolumeSummary>,

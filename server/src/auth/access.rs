@@ -216,6 +216,16 @@ pub enum RouteAccess {
     OtherMethodOnly,
 }
 
+/// Which documented route a request is.
+enum Documented {
+    /// This one (its documented path), with its requirement.
+    Route(&'static str, Access),
+    /// The path exists for other methods only.
+    OtherMethodOnly,
+    /// None of the table's.
+    Unknown,
+}
+
 /// The REST permission table, built once from the route table.
 #[derive(Debug, Default)]
 pub struct AccessTable {
@@ -242,8 +252,30 @@ impl AccessTable {
     /// requested as `path`. Several documented routes served by one wildcard route are told apart by
     /// the request's last segment (`/api/images/{image_id}/save` vs `/api/images/{image_id}`).
     pub fn rest(&self, method: &Method, matched: &str, path: &str) -> RouteAccess {
+        match self.documented(method, matched, path) {
+            Documented::Route(_, access) => RouteAccess::Known(access),
+            Documented::OtherMethodOnly => RouteAccess::OtherMethodOnly,
+            Documented::Unknown => RouteAccess::Known(Access::DEFAULT_DENY),
+        }
+    }
+
+    /// The documented path (`/api/images/{image_id}/history`) of the request `method path` that the axum
+    /// route `matched` serves, if it is one of the table's.
+    pub fn documented_path(
+        &self,
+        method: &Method,
+        matched: &str,
+        path: &str,
+    ) -> Option<&'static str> {
+        match self.documented(method, matched, path) {
+            Documented::Route(shown, _) => Some(shown),
+            _ => None,
+        }
+    }
+
+    fn documented(&self, method: &Method, matched: &str, path: &str) -> Documented {
         let Some(routes) = self.by_path.get(matched) else {
-            return RouteAccess::Known(Access::DEFAULT_DENY);
+            return Documented::Unknown;
         };
         // axum serves HEAD with the GET handler.
         let method = if method == Method::HEAD {
@@ -257,8 +289,8 @@ impl AccessTable {
             .map(|(_, shown, access)| (*shown, *access))
             .collect();
         match candidates.as_slice() {
-            [] => return RouteAccess::OtherMethodOnly,
-            [(_, access)] => return RouteAccess::Known(*access),
+            [] => return Documented::OtherMethodOnly,
+            [(shown, access)] => return Documented::Route(shown, *access),
             _ => {}
         }
         let last = path.rsplit('/').next().unwrap_or_default();
@@ -269,12 +301,10 @@ impl AccessTable {
                 .is_some_and(|segment| !segment.starts_with('{') && segment == last)
         });
         let parameter = candidates.iter().find(|(shown, _)| shown.ends_with('}'));
-        RouteAccess::Known(
-            literal
-                .or(parameter)
-                .map(|(_, access)| *access)
-                .unwrap_or(Access::DEFAULT_DENY),
-        )
+        match literal.or(parameter) {
+            Some((shown, access)) => Documented::Route(shown, *access),
+            None => Documented::Unknown,
+        }
     }
 
     /// The requirement of the server function `/rpc/<endpoint>`.

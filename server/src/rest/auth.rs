@@ -17,7 +17,7 @@ use crate::auth::access::Access;
 use crate::auth::{Identity, SESSION_COOKIE, SESSION_LIFETIME_SECS, credentials, session_cookie};
 use crate::store::audit::NewAuditEntry;
 use app::error::AppError;
-use app::model::auth::Caller;
+use app::model::auth::{AccessChange, Caller};
 
 /// The one answer to a wrong user name or a wrong password.
 pub const LOGIN_FAILED: &str = "Invalid username or password";
@@ -40,7 +40,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Log out (ends the session)",
             post(logout),
         )
-        .answers_raw(200, "application/json", "The session is ended and its cookie cleared", Some(openapi::message_envelope))
+        .answers::<AccessChange>("result")
         .requires(Access::viewer("me", "log out")),
         ApiRoute::new(
             Method::GET,
@@ -162,14 +162,23 @@ async fn login(
 }
 
 /// `POST /api/auth/logout`: ends the cookie's session (a token caller has nothing to end).
-async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiResult {
+async fn logout(
+    State(state): State<AppState>,
+    identity: Option<Extension<Identity>>,
+    headers: HeaderMap,
+) -> ApiResult {
     if let Some(session_id) = session_cookie(&headers) {
         state
             .auth
             .store
             .remove_session(&credentials::sha256_hex(&session_id))?;
     }
-    let mut response = Json(json!({"success": true, "message": "Logged out"})).into_response();
+    let result = AccessChange {
+        message: "Logged out".into(),
+        name: identity.map(|Extension(identity)| identity.caller.name),
+        status: "logged_out".into(),
+    };
+    let mut response = Json(json!({"success": true, "result": result})).into_response();
     if let Some(cookie) = session_cookie_header("", 0, came_over_tls(&headers)) {
         response.headers_mut().insert(header::SET_COOKIE, cookie);
     }

@@ -94,8 +94,6 @@ pub struct RouteDoc {
     pub answer: Option<Answer>,
     /// Other media types of the success answer.
     pub alternatives: Vec<AlternativeAnswer>,
-    /// Another success status answered with the same body, and when.
-    pub other_status: Option<(u16, &'static str)>,
 }
 
 /// The schema of `T` as a named component (`$ref`), registering it and what it refers to.
@@ -208,12 +206,6 @@ impl ApiRoute {
             description,
             schema,
         });
-        self
-    }
-
-    /// May also answer `status` with the same body, when `description` says.
-    pub fn or_status(mut self, status: u16, description: &'static str) -> Self {
-        self.doc.other_status = Some((status, description));
         self
     }
 
@@ -453,11 +445,6 @@ fn operation(route: &ApiRoute, tag: &str, schemas: &mut Schemas) -> Value {
     }
     let mut responses = serde_json::Map::new();
     let (status, success) = success_response(route, schemas);
-    if let Some((other, description)) = route.doc.other_status {
-        let mut response = success.clone();
-        response["description"] = json!(description);
-        responses.insert(other.to_string(), response);
-    }
     responses.insert(status.to_string(), success);
     for (status, name, _) in ERROR_STATUSES {
         if status == 413 && route.doc.body.is_none() && route.doc.binary_body.is_none() {
@@ -639,18 +626,6 @@ pub fn login_result(schemas: &mut Schemas) -> Value {
             "user": {"type": "string"},
             "role": component::<app::model::auth::Role>(schemas),
             "csrf_token": {"type": "string", "description": "Send it as X-CSRF-Token with the cookie"},
-        },
-    })
-}
-
-/// `{"success": true, "message": "..."}`.
-pub fn message_envelope(_: &mut Schemas) -> Value {
-    json!({
-        "type": "object",
-        "required": ["success", "message"],
-        "properties": {
-            "success": {"type": "boolean", "const": true},
-            "message": {"type": "string"},
         },
     })
 }

@@ -16,7 +16,7 @@ use crate::auth::{credentials, grant};
 use crate::store::Store;
 use crate::store::tokens::{TokenGrant, TokenRecord};
 use app::error::AppError;
-use app::model::auth::{Role, TokenView};
+use app::model::auth::{AccessChange, Role, TokenView};
 
 /// The token routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -40,7 +40,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Revoke an API token (at once)",
             delete(revoke_token),
         )
-        .answers::<TokenView>("token")
+        .answers::<AccessChange>("result")
         .requires(Access::admin("tokens", "manage tokens")),
     ]
 }
@@ -156,5 +156,13 @@ async fn create_token(
 }
 
 async fn revoke_token(State(state): State<AppState>, Path(name): Path<String>) -> ApiResult {
-    ok("token", state.auth.store.revoke_token(&name)?.view())
+    let revoked = state.auth.store.revoke_token(&name)?;
+    ok(
+        "result",
+        AccessChange {
+            message: format!("Token '{}' revoked", revoked.name),
+            name: Some(revoked.name),
+            status: "revoked".into(),
+        },
+    )
 }

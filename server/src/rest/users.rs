@@ -5,12 +5,12 @@ use axum::http::Method;
 use axum::routing::{delete, get, post};
 use serde::Deserialize;
 
+use super::ApiRoute;
 use super::envelope::{ApiResult, JsonBody, created, list, ok};
-use super::{ApiRoute, openapi};
 use crate::AppState;
 use crate::auth::access::Access;
 use crate::auth::{credentials, grant};
-use app::model::auth::{Role, UserRecord};
+use app::model::auth::{AccessChange, Role, UserRecord};
 
 /// The user routes.
 pub fn routes() -> Vec<ApiRoute> {
@@ -33,7 +33,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Remove a user (ends their sessions)",
             delete(remove_user),
         )
-        .answers_with(200, "message", openapi::inline::<String>)
+        .answers::<AccessChange>("result")
         .requires(Access::admin("users", "manage users")),
     ]
 }
@@ -73,5 +73,12 @@ async fn add_user(State(state): State<AppState>, JsonBody(user): JsonBody<NewUse
 
 async fn remove_user(State(state): State<AppState>, Path(name): Path<String>) -> ApiResult {
     state.auth.store.remove_user(&name)?;
-    ok("message", format!("User '{name}' removed"))
+    ok(
+        "result",
+        AccessChange {
+            message: format!("User '{name}' removed"),
+            name: Some(name),
+            status: "removed".into(),
+        },
+    )
 }

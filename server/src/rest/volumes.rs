@@ -35,7 +35,6 @@ pub fn routes() -> Vec<ApiRoute> {
         )
         .optional_json_body::<CreateVolumeRequest>()
         .creates::<VolumeResult>("result")
-        .or_status(200, "The volume already existed with the same driver: its result, status `exists`")
         .requires(Access::admin("create", "create volumes")),
         ApiRoute::new(
             Method::GET,
@@ -82,12 +81,7 @@ async fn create_volume(
     State(state): State<AppState>,
     JsonBody(request): JsonBody<CreateVolumeRequest>,
 ) -> ApiResult {
-    let result = state.docker.create_volume(request).await?;
-    if result.status == "created" {
-        created("result", result)
-    } else {
-        ok("result", result)
-    }
+    created("result", state.docker.create_volume(request).await?)
 }
 
 async fn volume_details(State(state): State<AppState>, Path(name): Path<String>) -> ApiResult {

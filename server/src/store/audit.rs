@@ -106,6 +106,8 @@ mod tests {
     #[test]
     fn outcomes_follow_the_status_classes() {
         assert_eq!(Outcome::of_status(200), Outcome::Allowed);
+        // An exec session: the WebSocket upgrade went through.
+        assert_eq!(Outcome::of_status(101), Outcome::Allowed);
         assert_eq!(Outcome::of_status(303), Outcome::Allowed);
         assert_eq!(Outcome::of_status(401), Outcome::Denied);
         assert_eq!(Outcome::of_status(403), Outcome::Denied);

@@ -112,14 +112,19 @@ async fn login_sets_a_strict_http_only_cookie_and_me_then_logout_follow_the_sess
         me["user"],
         json!({"name": "ana", "role": "operator", "kind": "user"})
     );
-    app.send(
-        Method::POST,
-        "/api/auth/logout",
-        &[("cookie", &cookie)],
-        None,
-    )
-    .await
-    .expect(200);
+    let logged_out = app
+        .send(
+            Method::POST,
+            "/api/auth/logout",
+            &[("cookie", &cookie)],
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        logged_out["result"],
+        json!({"message": "Logged out", "name": "ana", "status": "logged_out"})
+    );
     app.send(Method::GET, "/api/auth/me", &[("cookie", &cookie)], None)
         .await
         .expect_error(401);
@@ -318,14 +323,19 @@ async fn a_token_revoked_through_the_api_is_refused_at_once() {
         !listed.to_string().contains(&secret),
         "secrets are never listed"
     );
-    app.send(
-        Method::DELETE,
-        "/api/tokens/deploy",
-        &[("authorization", &admin)],
-        None,
-    )
-    .await
-    .expect(200);
+    let revoked = app
+        .send(
+            Method::DELETE,
+            "/api/tokens/deploy",
+            &[("authorization", &admin)],
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        revoked["result"],
+        json!({"message": "Token 'deploy' revoked", "name": "deploy", "status": "revoked"})
+    );
     app.send(
         Method::GET,
         "/api/auth/me",
@@ -376,14 +386,19 @@ async fn admins_manage_users_over_the_api_and_a_removed_user_s_session_ends() {
         .expect(200);
     assert_eq!(users["users"][0]["name"], "bo");
     assert!(!users.to_string().contains("argon2"));
-    app.send(
-        Method::DELETE,
-        "/api/users/bo",
-        &[("authorization", &admin)],
-        None,
-    )
-    .await
-    .expect(200);
+    let removed = app
+        .send(
+            Method::DELETE,
+            "/api/users/bo",
+            &[("authorization", &admin)],
+            None,
+        )
+        .await
+        .expect(200);
+    assert_eq!(
+        removed["result"],
+        json!({"message": "User 'bo' removed", "name": "bo", "status": "removed"})
+    );
     app.send(Method::GET, "/api/auth/me", &[("cookie", &cookie)], None)
         .await
         .expect_error(401);

@@ -600,3 +600,35 @@ async fn privileged_creation_is_forbidden_by_default() {
     .expect_error(403);
     assert!(app.docker.inspect_container(&name, None).await.is_err());
 }
+
+#[tokio::test]
+async fn starting_a_container_whose_network_was_removed_is_a_404_naming_the_network_not_the_container()
+ {
+    let app = TestApp::spawn().await;
+    let network = unique("gone-net");
+    let name = unique("netless");
+    let _container = Cleanup::container(&name);
+    let _network = Cleanup::network(&network);
+    app.post("/api/networks", json!({"name": network}))
+        .await
+        .expect(201);
+    app.post(
+        "/api/containers",
+        json!({"image": test_image(), "name": name, "network": network, "command": ["sleep", "30"]}),
+    )
+    .await
+    .expect(201);
+    app.delete(&format!("/api/networks/{network}/remove"))
+        .await
+        .expect(200);
+
+    let message = app
+        .post(&format!("/api/containers/{name}/start"), json!({}))
+        .await
+        .expect_error(404);
+    assert!(
+        message.contains(&name) && message.contains(&network) && message.contains("not found"),
+        "{message}"
+    );
+    assert_ne!(message, format!("Container '{name}' not found"));
+}

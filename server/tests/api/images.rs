@@ -570,6 +570,21 @@ async fn search_answers_promptly_when_the_registry_is_unreachable() {
 }
 
 #[tokio::test]
+async fn search_on_a_registry_that_offers_no_search_is_a_404_that_says_so() {
+    // The local registry (Distribution) answers pushes and pulls, but has no search endpoint.
+    let app = TestApp::spawn().await;
+    let term = format!("{}/berth-search-probe", test_registry());
+    let message = app
+        .get(&format!("/api/images/search?term={term}"))
+        .await
+        .expect_error(404);
+    assert!(
+        message.contains(&term) && message.contains("no search"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn prune_removes_dangling_images_and_reports_them() {
     if !on_private_engine("prune_removes_dangling_images_and_reports_them") {
         return;

@@ -53,6 +53,12 @@ async fn metrics_count_requests_by_route_template_and_report_daemon_containers_a
         .await
         .expect_error(404);
     app.get(&format!("/{missing}/nowhere")).await;
+    // One wildcard route serves every image path: each counts under its documented template.
+    let image = test_image();
+    app.get(&format!("/api/images/{image}/history"))
+        .await
+        .expect(200);
+    app.get(&format!("/api/images/{image}")).await.expect(200);
     let name = unique("metrics-running");
     let _container = app.running_container(&name).await;
     let events = app.sse(Method::GET, "/api/events", None).await;
@@ -82,6 +88,18 @@ async fn metrics_count_requests_by_route_template_and_report_daemon_containers_a
         Some(1.0),
         "{text}"
     );
+    for route in ["/api/images/{image_id}/history", "/api/images/{image_id}"] {
+        assert_eq!(
+            sample(
+                &text,
+                &format!(
+                    "berth_http_requests_total{{method=\"GET\",route=\"{route}\",status=\"200\"}}"
+                )
+            ),
+            Some(1.0),
+            "{text}"
+        );
+    }
     assert!(
         !text.contains(&missing),
         "raw paths must not become labels: {text}"

@@ -112,7 +112,7 @@ async fn create_without_a_name_generates_one() {
 }
 
 #[tokio::test]
-async fn create_with_an_existing_name_succeeds_like_the_cli_but_different_labels_are_a_409() {
+async fn create_with_an_existing_name_is_a_409_that_says_what_differs_and_changes_nothing() {
     let _shared = PRUNE_GUARD.read().await;
     let app = TestApp::spawn().await;
     let name = unique("vol-dup");
@@ -124,13 +124,13 @@ async fn create_with_an_existing_name_succeeds_like_the_cli_but_different_labels
             json!({"name": name, "labels": {"purpose": "database"}}),
         )
         .await
-        .expect(200);
-    assert_eq!(same["result"]["status"], "exists");
+        .expect_error(409);
+    assert_eq!(same, format!("Volume '{name}' already exists"));
     let bare = app
         .post("/api/volumes", json!({"name": name}))
         .await
-        .expect(200);
-    assert_eq!(bare["result"]["status"], "exists");
+        .expect_error(409);
+    assert_eq!(bare, format!("Volume '{name}' already exists"));
 
     let message = app
         .post(

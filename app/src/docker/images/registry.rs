@@ -253,6 +253,12 @@ impl DockerService {
                 .collect()),
             Err(err) if is_connection_error(&err) => Err(self.fail(err, "Image search").await),
             Err(err) => match daemon_message(&err) {
+                // The registry answered, but has no search (a plain v2 registry such as Distribution's).
+                Some(message) if message.contains("Unexpected status code 404") => {
+                    Err(AppError::NotFound(format!(
+                        "The registry of '{term}' offers no search (it answered 404 to the engine)"
+                    )))
+                }
                 Some(message) => {
                     // a 5xx answer: the daemon's words go to the log only
                     tracing::warn!(%message, term, "image search failed");
