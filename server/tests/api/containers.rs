@@ -600,3 +600,54 @@ async fn privileged_creation_is_forbidden_by_default() {
     .expect_error(403);
     assert!(app.docker.inspect_container(&name, None).await.is_err());
 }
+
+#[tokio::test]
+async fn an_ambiguous_id_prefix_is_a_400_that_names_it_on_every_container_route() {
+    let app = TestApp::spawn().await;
+    let (_guards, prefix) = containers_with_an_ambiguous_id_prefix(&app).await;
+    let expected = format!(
+        "Container id prefix '{prefix}' matches more than one container; give more of the id or the name"
+    );
+    let cases: Vec<(reqwest::Method, String)> = vec![
+        (reqwest::Method::GET, format!("/api/containers/{prefix}")),
+        (
+            reqwest::Method::GET,
+            format!("/api/containers/{prefix}/inspect"),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/containers/{prefix}/start"),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/containers/{prefix}/stop"),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/containers/{prefix}/kill"),
+        ),
+        (
+            reqwest::Method::DELETE,
+            format!("/api/containers/{prefix}/remove"),
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/api/containers/{prefix}/logs"),
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/api/containers/{prefix}/stats"),
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/api/containers/{prefix}/top"),
+        ),
+    ];
+    for (method, path) in cases {
+        let message = app
+            .request(method.clone(), &path, None)
+            .await
+            .expect_error(400);
+        assert_eq!(message, expected, "{method} {path}");
+    }
+}
