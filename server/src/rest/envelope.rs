@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -92,12 +92,12 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if announces_more_than(req.headers(), JSON_BODY_LIMIT) {
+            return Err(ApiError(json_body_too_large()));
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError(AppError::PayloadTooLarge(format!(
-                    "Request body is larger than the {} MiB limit",
-                    JSON_BODY_LIMIT / (1024 * 1024)
-                )))
+                ApiError(json_body_too_large())
             } else {
                 ApiError(AppError::bad_request(format!(
                     "Could not read the request body: {}",
@@ -108,6 +108,30 @@ where
         parse_json_body(&bytes).map(JsonBody).map_err(ApiError)
     }
 }
+
+/// The 413 of a JSON body over [`JSON_BODY_LIMIT`].
+fn json_body_too_large() -> AppError {
+    AppError::PayloadTooLarge(format!(
+        "Request body is larger than the {} MiB limit",
+        JSON_BODY_LIMIT / (1024 * 1024)
+    ))
+}
+
+/// Whether the request's `Content-Length` announces more than `limit` bytes: such a body is refused
+/// before any of it is read, rather than waited for until the client gives up.
+pub fn announces_more_than(headers: &HeaderMap, limit: usize) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .is_some_and(|length| length > limit as u64)
+}
+
+/// The optional body of an action that takes no options (`start`, `pause`, `unpause`): no body, an
+/// empty one or `{}`; like every JSON body, anything else is a 400 (unknown fields included).
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoOptions {}
 
 /// Parses a request body per the contract (see [`JsonBody`]).
 pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
@@ -126,6 +150,12 @@ pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError>
         if let Some(rest) = inner.strip_prefix("unknown field `") {
             let field = rest.split('`').next().unwrap_or_default();
             AppError::bad_request(format!("Unknown field '{field}' in request body"))
+        } else if let Some(rule) = inner.strip_prefix("must be ")
+            && !(path == "." || path.is_empty())
+        {
+            // A value type that words its own rule (serde's `expecting` on an untagged enum, e.g.
+            // `CommandLine`): one sentence naming the field, never the type's name.
+            AppError::bad_request(format!("Field '{path}' must be {rule}"))
         } else if path == "." || path.is_empty() {
             AppError::bad_request(format!("Invalid request body: {inner}"))
         } else {
