@@ -23,8 +23,8 @@ use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 
 use super::envelope::{
-    ApiError, ApiResult, JSON_BODY_LIMIT, JsonBody, QueryParams, announces_more_than, created,
-    list, ok, parse_json_body, query_bool,
+    ApiError, ApiResult, JSON_BODY_LIMIT, JsonBody, NoOptions, QueryParams, announces_more_than,
+    created, list, ok, parse_json_body, query_bool,
 };
 use super::sse::{progress_stream, wants_event_stream};
 use super::{ApiRoute, openapi};
@@ -103,6 +103,7 @@ pub fn routes() -> Vec<ApiRoute> {
             post(prune_images),
         )
         .query::<PruneQuery>()
+        .optional_json_body::<NoOptions>()
         .answers::<PruneImagesResult>("result")
         .requires(Access::admin("prune", "prune images")),
         ApiRoute::new(
@@ -394,6 +395,7 @@ struct PruneQuery {
 async fn prune_images(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<PruneQuery>,
+    JsonBody(NoOptions {}): JsonBody<NoOptions>,
 ) -> ApiResult {
     ok(
         "result",

@@ -684,3 +684,34 @@ async fn an_ambiguous_network_or_container_id_prefix_is_a_400_that_names_it() {
         )
     );
 }
+
+#[tokio::test]
+async fn prune_refuses_a_malformed_or_unknown_body_before_removing_anything() {
+    let _shared = PRUNE_GUARD.read().await;
+    let app = TestApp::spawn().await;
+    let label = unique("netprune-body");
+    let name = unique("net-prune-body");
+    let _guard = create_network(
+        &app,
+        json!({"name": name, "labels": {"berth-prune": label}}),
+    )
+    .await;
+    let prune = format!("/api/networks/prune?label=berth-prune={label}");
+    for (body, expected) in [
+        ("{garbage", "Malformed JSON body"),
+        (r#"{"label": "x"}"#, "Unknown field 'label' in request body"),
+    ] {
+        let message = app
+            .request(
+                reqwest::Method::POST,
+                &prune,
+                Some(("application/json", body.as_bytes().to_vec())),
+            )
+            .await
+            .expect_error(400);
+        assert!(message.starts_with(expected), "{body}: {message}");
+        assert!(network_exists(&app, &name).await, "{body}");
+    }
+    app.post(&prune, json!({})).await.expect(200);
+    assert!(!network_exists(&app, &name).await);
+}
