@@ -146,7 +146,7 @@ pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError>
     }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner().to_string();
+        let inner = in_json_terms(&err.into_inner().to_string());
         if let Some(rest) = inner.strip_prefix("unknown field `") {
             let field = rest.split('`').next().unwrap_or_default();
             AppError::bad_request(format!("Unknown field '{field}' in request body"))
@@ -162,6 +162,30 @@ pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError>
             AppError::bad_request(format!("Invalid value for field '{path}': {inner}"))
         }
     })
+}
+
+/// Rewords what serde says it expected in JSON's terms rather than Rust's (`expected i64` → `expected
+/// an integer`, `struct StopRequest` → `an object`), so that no internal type name reaches the client.
+fn in_json_terms(message: &str) -> String {
+    let Some((head, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    let plain = match expected {
+        "i64" | "i128" | "isize" => "an integer",
+        "i8" => "an integer from -128 to 127",
+        "i16" => "an integer from -32768 to 32767",
+        "i32" => "an integer from -2147483648 to 2147483647",
+        "u8" => "an integer from 0 to 255",
+        "u16" => "an integer from 0 to 65535",
+        "u32" => "an integer from 0 to 4294967295",
+        "u64" | "u128" | "usize" => "a non-negative integer",
+        "f32" | "f64" => "a number",
+        "a sequence" => "a list",
+        "a map" => "an object",
+        other if other.starts_with("struct ") || other.starts_with("tuple struct ") => "an object",
+        _ => return message.to_string(),
+    };
+    format!("{head}, expected {plain}")
 }
 
 /// Query parameters whose rejections are the contract's 400.
@@ -251,6 +275,48 @@ mod tests {
         assert_eq!(err.to_string(), "Unknown field 'bogus' in request body");
         let err = parse_json_body::<Body>(br#"{"timeout": "x"}"#).unwrap_err();
         assert!(err.to_string().contains("'timeout'"), "{err}");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Typed {
+        count: Option<u16>,
+        ratio: Option<f64>,
+        names: Option<Vec<String>>,
+        nested: Option<Body>,
+    }
+
+    #[test]
+    fn wrong_types_are_worded_in_json_terms_never_rust_type_names() {
+        for (body, expected) in [(
+            &br#"{"timeout": "soon"}"#[..],
+            "Invalid value for field 'timeout': invalid type: string \"soon\", expected an integer",
+        )] {
+            let err = parse_json_body::<Body>(body).unwrap_err();
+            assert_eq!(err.to_string(), expected);
+        }
+        for (body, expected) in [
+            (
+                &br#"{"count": 70000}"#[..],
+                "Invalid value for field 'count': invalid value: integer `70000`, expected an integer from 0 to 65535",
+            ),
+            (
+                br#"{"ratio": "half"}"#,
+                "Invalid value for field 'ratio': invalid type: string \"half\", expected a number",
+            ),
+            (
+                br#"{"names": "a"}"#,
+                "Invalid value for field 'names': invalid type: string \"a\", expected a list",
+            ),
+            (
+                br#"{"nested": 1}"#,
+                "Invalid value for field 'nested': invalid type: integer `1`, expected an object",
+            ),
+        ] {
+            let err = parse_json_body::<Typed>(body).unwrap_err();
+            assert_eq!(err.to_string(), expected);
+        }
     }
 
     #[derive(Debug, Deserialize)]

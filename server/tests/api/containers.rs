@@ -736,3 +736,27 @@ async fn kill_takes_a_signal_number_as_a_json_integer_and_refuses_one_out_of_ran
     assert_eq!(body["result"]["status"], "killed");
     assert_eq!(state_of(&app, &guard.name).await, "exited");
 }
+
+#[tokio::test]
+async fn a_body_value_of_the_wrong_type_is_worded_in_json_terms_not_rust_type_names() {
+    let app = TestApp::spawn().await;
+    let message = app
+        .post(
+            &format!("/api/containers/{}/stop", unique("never")),
+            json!({"timeout": "soon"}),
+        )
+        .await
+        .expect_error(400);
+    assert_eq!(
+        message,
+        "Invalid value for field 'timeout': invalid type: string \"soon\", expected an integer"
+    );
+    let message = app
+        .post(
+            "/api/containers",
+            json!({"image": test_image(), "cap_add": "NET_ADMIN"}),
+        )
+        .await
+        .expect_error(400);
+    assert!(!message.contains("sequence"), "{message}");
+}
