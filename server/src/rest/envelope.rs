@@ -289,13 +289,11 @@ mod tests {
 
     #[test]
     fn wrong_types_are_worded_in_json_terms_never_rust_type_names() {
-        for (body, expected) in [(
-            &br#"{"timeout": "soon"}"#[..],
-            "Invalid value for field 'timeout': invalid type: string \"soon\", expected an integer",
-        )] {
-            let err = parse_json_body::<Body>(body).unwrap_err();
-            assert_eq!(err.to_string(), expected);
-        }
+        let err = parse_json_body::<Body>(br#"{"timeout": "soon"}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Invalid value for field 'timeout': invalid type: string \"soon\", expected an integer"
+        );
         for (body, expected) in [
             (
                 &br#"{"count": 70000}"#[..],
