@@ -32,6 +32,13 @@ pub fn docker_error(err: Error, subject: &str) -> AppError {
 /// here, once, with its details; 5xx answers carry a fixed sentence and never the daemon's text.
 pub fn docker_error_within(err: Error, subject: &str, timeout: std::time::Duration) -> AppError {
     match err {
+        // The engine answers an ambiguous id prefix with 500 (containers) or 400 (networks) and its own
+        // wording: either way it is the caller's input, named in our sentence.
+        Error::DockerResponseServerError { ref message, .. }
+            if let Some(error) = ambiguous_prefix(message) =>
+        {
+            error
+        }
         Error::DockerResponseServerError {
             status_code,
             message,
@@ -116,6 +123,28 @@ fn names_another_kind(message: &str, subject: &str) -> bool {
     KINDS
         .iter()
         .any(|kind| *kind != subject_kind && about.contains(kind))
+}
+
+/// An id prefix that matches more than one object, as the engine words it for containers ("Multiple
+/// IDs found with provided prefix: 7", also inside "Cannot kill container: 7: ...") and networks
+/// ("network 4 is ambiguous (2 matches found based on ID prefix)"): a 400 naming the prefix. (Images
+/// and volumes have no such answer: the engine treats an ambiguous image prefix as no such image, and
+/// volumes are named, never matched by prefix.)
+fn ambiguous_prefix(message: &str) -> Option<AppError> {
+    const CONTAINER: &str = "Multiple IDs found with provided prefix: ";
+    const NETWORK: &str = "network ";
+    const AMBIGUOUS: &str = " is ambiguous";
+    let (kind, prefix) = if let Some((_, rest)) = message.split_once(CONTAINER) {
+        ("container", rest.trim())
+    } else {
+        let (before, _) = message.split_once(AMBIGUOUS)?;
+        let start = before.rfind(NETWORK)? + NETWORK.len();
+        ("network", before[start..].trim())
+    };
+    Some(AppError::BadRequest(format!(
+        "{} id prefix '{prefix}' matches more than one {kind}; give more of the id or the name",
+        capitalize(kind)
+    )))
 }
 
 /// Daemon 500s that really are conflicts with existing state (old engines answer these with 500): our
@@ -287,6 +316,35 @@ mod tests {
         );
         assert_eq!(err, AppError::DaemonTimeout(7));
         assert_eq!(err.to_string(), "Docker daemon did not answer within 7 s");
+    }
+
+    #[test]
+    fn an_ambiguous_id_prefix_is_a_400_naming_the_prefix_for_containers_and_networks() {
+        for (status, message, expected) in [
+            (
+                500,
+                "Multiple IDs found with provided prefix: 7",
+                "Container id prefix '7' matches more than one container; give more of the id or the name",
+            ),
+            (
+                500,
+                "Cannot kill container: 7a: Multiple IDs found with provided prefix: 7a",
+                "Container id prefix '7a' matches more than one container; give more of the id or the name",
+            ),
+            (
+                400,
+                "network 4 is ambiguous (2 matches found based on ID prefix)",
+                "Network id prefix '4' matches more than one network; give more of the id or the name",
+            ),
+            (
+                400,
+                "2 matches found based on ID prefix: network 4 is ambiguous",
+                "Network id prefix '4' matches more than one network; give more of the id or the name",
+            ),
+        ] {
+            let err = docker_error(daemon(status, message), "Container 'x'");
+            assert_eq!(err, AppError::BadRequest(expected.into()), "{message}");
+        }
     }
 
     #[test]

@@ -324,7 +324,31 @@ pub struct StopRequest {
 #[serde(deny_unknown_fields)]
 pub struct KillRequest {
     /// Signal name or number (default `SIGKILL`).
-    pub signal: Option<String>,
+    pub signal: Option<Signal>,
+}
+
+/// A signal as `docker kill --signal` takes it: a name (`"SIGTERM"`, `"TERM"`) or a number, given as a
+/// JSON string (`"9"`) or integer (`9`); which names and numbers exist is checked where it is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(
+    untagged,
+    expecting = "must be a signal name like SIGTERM or a number from 1 to 64"
+)]
+pub enum Signal {
+    /// `"SIGTERM"`, `"TERM"` or `"15"`.
+    Name(String),
+    /// `15`.
+    Number(i64),
+}
+
+impl std::fmt::Display for Signal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Signal::Name(name) => f.write_str(name),
+            Signal::Number(number) => write!(f, "{number}"),
+        }
+    }
 }
 
 /// Body of `POST /api/containers/{id}/rename`.

@@ -52,7 +52,7 @@ pub enum Progress<P, R> {
 /// A command given either as one string (split like a shell would) or as a list of words.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(untagged)]
+#[serde(untagged, expecting = "must be a string or a list of strings")]
 pub enum CommandLine {
     /// `"echo hi"`.
     Text(String),

@@ -13,7 +13,8 @@ use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::envelope::{
-    ApiError, ApiResult, ForceQuery, JsonBody, QueryParams, created, list, ok, query_bool,
+    ApiError, ApiResult, ForceQuery, JsonBody, NoOptions, QueryParams, created, list, ok,
+    query_bool,
 };
 use super::sse::json_stream;
 use super::{ApiRoute, openapi};
@@ -76,6 +77,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Start a container",
             post(start_container),
         )
+        .optional_json_body::<NoOptions>()
         .answers::<ActionResult>("result")
         .requires(Access::operator("start", "start containers")),
         ApiRoute::new(
@@ -111,6 +113,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Pause a container",
             post(pause_container),
         )
+        .optional_json_body::<NoOptions>()
         .answers::<ActionResult>("result")
         .requires(Access::operator("pause", "pause containers")),
         ApiRoute::new(
@@ -119,6 +122,7 @@ pub fn routes() -> Vec<ApiRoute> {
             "Unpause a container",
             post(unpause_container),
         )
+        .optional_json_body::<NoOptions>()
         .answers::<ActionResult>("result")
         .requires(Access::operator("unpause", "unpause containers")),
         ApiRoute::new(
@@ -253,7 +257,11 @@ async fn inspect_container(State(state): State<AppState>, Path(id): Path<String>
     )
 }
 
-async fn start_container(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+async fn start_container(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(NoOptions {}): JsonBody<NoOptions>,
+) -> ApiResult {
     ok("result", state.docker.start_container(&id).await?)
 }
 
@@ -292,15 +300,26 @@ async fn kill_container(
 ) -> ApiResult {
     ok(
         "result",
-        state.docker.kill_container(&id, body.signal).await?,
+        state
+            .docker
+            .kill_container(&id, body.signal.map(|signal| signal.to_string()))
+            .await?,
     )
 }
 
-async fn pause_container(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+async fn pause_container(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(NoOptions {}): JsonBody<NoOptions>,
+) -> ApiResult {
     ok("result", state.docker.pause_container(&id).await?)
 }
 
-async fn unpause_container(State(state): State<AppState>, Path(id): Path<String>) -> ApiResult {
+async fn unpause_container(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    JsonBody(NoOptions {}): JsonBody<NoOptions>,
+) -> ApiResult {
     ok("result", state.docker.unpause_container(&id).await?)
 }
 

@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
-use axum::http::StatusCode;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -92,12 +92,12 @@ where
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        if announces_more_than(req.headers(), JSON_BODY_LIMIT) {
+            return Err(ApiError(json_body_too_large()));
+        }
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError(AppError::PayloadTooLarge(format!(
-                    "Request body is larger than the {} MiB limit",
-                    JSON_BODY_LIMIT / (1024 * 1024)
-                )))
+                ApiError(json_body_too_large())
             } else {
                 ApiError(AppError::bad_request(format!(
                     "Could not read the request body: {}",
@@ -108,6 +108,30 @@ where
         parse_json_body(&bytes).map(JsonBody).map_err(ApiError)
     }
 }
+
+/// The 413 of a JSON body over [`JSON_BODY_LIMIT`].
+fn json_body_too_large() -> AppError {
+    AppError::PayloadTooLarge(format!(
+        "Request body is larger than the {} MiB limit",
+        JSON_BODY_LIMIT / (1024 * 1024)
+    ))
+}
+
+/// Whether the request's `Content-Length` announces more than `limit` bytes: such a body is refused
+/// before any of it is read, rather than waited for until the client gives up.
+pub fn announces_more_than(headers: &HeaderMap, limit: usize) -> bool {
+    headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .is_some_and(|length| length > limit as u64)
+}
+
+/// The optional body of an action that takes no options (`start`, `pause`, `unpause`): no body, an
+/// empty one or `{}`; like every JSON body, anything else is a 400 (unknown fields included).
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoOptions {}
 
 /// Parses a request body per the contract (see [`JsonBody`]).
 pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
@@ -122,16 +146,46 @@ pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError>
     }
     serde_path_to_error::deserialize(value).map_err(|err| {
         let path = err.path().to_string();
-        let inner = err.into_inner().to_string();
+        let inner = in_json_terms(&err.into_inner().to_string());
         if let Some(rest) = inner.strip_prefix("unknown field `") {
             let field = rest.split('`').next().unwrap_or_default();
             AppError::bad_request(format!("Unknown field '{field}' in request body"))
+        } else if let Some(rule) = inner.strip_prefix("must be ")
+            && !(path == "." || path.is_empty())
+        {
+            // A value type that words its own rule (serde's `expecting` on an untagged enum, e.g.
+            // `CommandLine`): one sentence naming the field, never the type's name.
+            AppError::bad_request(format!("Field '{path}' must be {rule}"))
         } else if path == "." || path.is_empty() {
             AppError::bad_request(format!("Invalid request body: {inner}"))
         } else {
             AppError::bad_request(format!("Invalid value for field '{path}': {inner}"))
         }
     })
+}
+
+/// Rewords what serde says it expected in JSON's terms rather than Rust's (`expected i64` → `expected
+/// an integer`, `struct StopRequest` → `an object`), so that no internal type name reaches the client.
+fn in_json_terms(message: &str) -> String {
+    let Some((head, expected)) = message.rsplit_once(", expected ") else {
+        return message.to_string();
+    };
+    let plain = match expected {
+        "i64" | "i128" | "isize" => "an integer",
+        "i8" => "an integer from -128 to 127",
+        "i16" => "an integer from -32768 to 32767",
+        "i32" => "an integer from -2147483648 to 2147483647",
+        "u8" => "an integer from 0 to 255",
+        "u16" => "an integer from 0 to 65535",
+        "u32" => "an integer from 0 to 4294967295",
+        "u64" | "u128" | "usize" => "a non-negative integer",
+        "f32" | "f64" => "a number",
+        "a sequence" => "a list",
+        "a map" => "an object",
+        other if other.starts_with("struct ") || other.starts_with("tuple struct ") => "an object",
+        _ => return message.to_string(),
+    };
+    format!("{head}, expected {plain}")
 }
 
 /// Query parameters whose rejections are the contract's 400.
@@ -221,6 +275,46 @@ mod tests {
         assert_eq!(err.to_string(), "Unknown field 'bogus' in request body");
         let err = parse_json_body::<Body>(br#"{"timeout": "x"}"#).unwrap_err();
         assert!(err.to_string().contains("'timeout'"), "{err}");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Typed {
+        count: Option<u16>,
+        ratio: Option<f64>,
+        names: Option<Vec<String>>,
+        nested: Option<Body>,
+    }
+
+    #[test]
+    fn wrong_types_are_worded_in_json_terms_never_rust_type_names() {
+        let err = parse_json_body::<Body>(br#"{"timeout": "soon"}"#).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "Invalid value for field 'timeout': invalid type: string \"soon\", expected an integer"
+        );
+        for (body, expected) in [
+            (
+                &br#"{"count": 70000}"#[..],
+                "Invalid value for field 'count': invalid value: integer `70000`, expected an integer from 0 to 65535",
+            ),
+            (
+                br#"{"ratio": "half"}"#,
+                "Invalid value for field 'ratio': invalid type: string \"half\", expected a number",
+            ),
+            (
+                br#"{"names": "a"}"#,
+                "Invalid value for field 'names': invalid type: string \"a\", expected a list",
+            ),
+            (
+                br#"{"nested": 1}"#,
+                "Invalid value for field 'nested': invalid type: integer `1`, expected an object",
+            ),
+        ] {
+            let err = parse_json_body::<Typed>(body).unwrap_err();
+            assert_eq!(err.to_string(), expected);
+        }
     }
 
     #[derive(Debug, Deserialize)]

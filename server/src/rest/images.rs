@@ -23,8 +23,8 @@ use serde::de::DeserializeOwned;
 use utoipa::IntoParams;
 
 use super::envelope::{
-    ApiError, ApiResult, JSON_BODY_LIMIT, JsonBody, QueryParams, created, list, ok,
-    parse_json_body, query_bool,
+    ApiError, ApiResult, JSON_BODY_LIMIT, JsonBody, NoOptions, QueryParams, announces_more_than,
+    created, list, ok, parse_json_body, query_bool,
 };
 use super::sse::{progress_stream, wants_event_stream};
 use super::{ApiRoute, openapi};
@@ -103,6 +103,7 @@ pub fn routes() -> Vec<ApiRoute> {
             post(prune_images),
         )
         .query::<PruneQuery>()
+        .optional_json_body::<NoOptions>()
         .answers::<PruneImagesResult>("result")
         .requires(Access::admin("prune", "prune images")),
         ApiRoute::new(
@@ -394,6 +395,7 @@ struct PruneQuery {
 async fn prune_images(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<PruneQuery>,
+    JsonBody(NoOptions {}): JsonBody<NoOptions>,
 ) -> ApiResult {
     ok(
         "result",
@@ -497,13 +499,13 @@ fn too_large() -> AppError {
 
 /// Streams the request body (bounded by [`UPLOAD_BODY_LIMIT`]); a declared length over it is a 413 at once.
 fn upload(headers: &HeaderMap, body: Body) -> Result<Upload, ApiError> {
+    if announces_more_than(headers, UPLOAD_BODY_LIMIT) {
+        return Err(ApiError(too_large()));
+    }
     let declared = headers
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|len| len > UPLOAD_BODY_LIMIT as u64) {
-        return Err(ApiError(too_large()));
-    }
+        .and_then(|v| v.trim().parse::<u64>().ok());
     if declared == Some(0) {
         return Err(ApiError(AppError::bad_request(
             "The request body must be a tar archive",
@@ -567,15 +569,19 @@ async fn build_image(State(state): State<AppState>, request: Request) -> ApiResu
             Err(err) => Err(ApiError(upload.failure.error().unwrap_or(err))),
         };
     }
+    let json_too_large = || {
+        AppError::PayloadTooLarge(format!(
+            "Request body is larger than the {} MiB limit for JSON; upload a build context as \
+             application/x-tar instead",
+            JSON_BODY_LIMIT / (1024 * 1024)
+        ))
+    };
+    if announces_more_than(&headers, JSON_BODY_LIMIT) {
+        return Err(ApiError(json_too_large()));
+    }
     let bytes = axum::body::to_bytes(body, JSON_BODY_LIMIT)
         .await
-        .map_err(|_| {
-            AppError::PayloadTooLarge(format!(
-                "Request body is larger than the {} MiB limit for JSON; upload a build context as \
-                 application/x-tar instead",
-                JSON_BODY_LIMIT / (1024 * 1024)
-            ))
-        })?;
+        .map_err(|_| json_too_large())?;
     let build: BuildRequest = parse_json_body(&bytes)?;
     if wants_event_stream(&headers) {
         return Ok(progress_stream(

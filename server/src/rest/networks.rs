@@ -6,7 +6,7 @@ use axum::routing::{delete, get, post};
 use serde::Deserialize;
 
 use super::ApiRoute;
-use super::envelope::{ApiResult, JsonBody, QueryParams, created, list, ok};
+use super::envelope::{ApiResult, JsonBody, NoOptions, QueryParams, created, list, ok};
 use crate::AppState;
 use crate::auth::access::Access;
 use app::model::networks::{
@@ -49,6 +49,7 @@ pub fn routes() -> Vec<ApiRoute> {
             post(prune_networks),
         )
         .query::<PruneQuery>()
+        .optional_json_body::<NoOptions>()
         .answers::<PruneNetworksResult>("result")
         .requires(Access::admin("prune", "prune networks")),
         ApiRoute::new(
@@ -136,6 +137,7 @@ struct PruneQuery {
 async fn prune_networks(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<PruneQuery>,
+    JsonBody(NoOptions {}): JsonBody<NoOptions>,
 ) -> ApiResult {
     ok(
         "result",

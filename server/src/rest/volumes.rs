@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::ApiRoute;
 use super::envelope::{
-    ApiResult, ForceQuery, JsonBody, QueryParams, created, list, ok, query_bool,
+    ApiResult, ForceQuery, JsonBody, NoOptions, QueryParams, created, list, ok, query_bool,
 };
 use crate::AppState;
 use crate::auth::access::Access;
@@ -51,6 +51,7 @@ pub fn routes() -> Vec<ApiRoute> {
             post(prune_volumes),
         )
         .query::<PruneQuery>()
+        .optional_json_body::<NoOptions>()
         .answers::<PruneVolumesResult>("result")
         .requires(Access::admin("prune", "prune volumes")),
         ApiRoute::new(
@@ -112,6 +113,7 @@ struct PruneQuery {
 async fn prune_volumes(
     State(state): State<AppState>,
     QueryParams(query): QueryParams<PruneQuery>,
+    JsonBody(NoOptions {}): JsonBody<NoOptions>,
 ) -> ApiResult {
     ok(
         "result",

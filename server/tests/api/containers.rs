@@ -632,3 +632,163 @@ async fn starting_a_container_whose_network_was_removed_is_a_404_naming_the_netw
     );
     assert_ne!(message, format!("Container '{name}' not found"));
 }
+
+#[tokio::test]
+async fn an_ambiguous_id_prefix_is_a_400_that_names_it_on_every_container_route() {
+    let app = TestApp::spawn().await;
+    let (_guards, prefix) = containers_with_an_ambiguous_id_prefix(&app).await;
+    let expected = format!(
+        "Container id prefix '{prefix}' matches more than one container; give more of the id or the name"
+    );
+    let cases: Vec<(reqwest::Method, String)> = vec![
+        (reqwest::Method::GET, format!("/api/containers/{prefix}")),
+        (
+            reqwest::Method::GET,
+            format!("/api/containers/{prefix}/inspect"),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/containers/{prefix}/start"),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/containers/{prefix}/stop"),
+        ),
+        (
+            reqwest::Method::POST,
+            format!("/api/containers/{prefix}/kill"),
+        ),
+        (
+            reqwest::Method::DELETE,
+            format!("/api/containers/{prefix}/remove"),
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/api/containers/{prefix}/logs"),
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/api/containers/{prefix}/stats"),
+        ),
+        (
+            reqwest::Method::GET,
+            format!("/api/containers/{prefix}/top"),
+        ),
+    ];
+    for (method, path) in cases {
+        let message = app
+            .request(method.clone(), &path, None)
+            .await
+            .expect_error(400);
+        assert_eq!(message, expected, "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn start_pause_and_unpause_refuse_a_malformed_or_unknown_body_but_accept_none_or_an_empty_one()
+ {
+    let app = TestApp::spawn().await;
+    let name = unique("bodies");
+    let _guard = app
+        .create_container(json!({"image": test_image(), "name": name}))
+        .await;
+    let raw = |action: &'static str, body: &'static str| {
+        let path = format!("/api/containers/{name}/{action}");
+        let app = &app;
+        async move {
+            app.request(
+                reqwest::Method::POST,
+                &path,
+                Some(("application/json", body.as_bytes().to_vec())),
+            )
+            .await
+        }
+    };
+    for action in ["start", "pause", "unpause"] {
+        let message = raw(action, "{garbage").await.expect_error(400);
+        assert!(
+            message.starts_with("Malformed JSON body"),
+            "{action}: {message}"
+        );
+        let message = raw(action, r#"{"bogus": 1}"#).await.expect_error(400);
+        assert_eq!(message, "Unknown field 'bogus' in request body", "{action}");
+        let message = raw(action, "[]").await.expect_error(400);
+        assert_eq!(message, "Request body must be a JSON object", "{action}");
+    }
+    // None of the refused requests acted.
+    assert_eq!(state_of(&app, &name).await, "created");
+
+    raw("start", "{}").await.expect(200);
+    assert_eq!(state_of(&app, &name).await, "running");
+    app.post_empty(&format!("/api/containers/{name}/pause"))
+        .await
+        .expect(200);
+    assert_eq!(state_of(&app, &name).await, "paused");
+    raw("unpause", "{}").await.expect(200);
+    assert_eq!(state_of(&app, &name).await, "running");
+    raw("pause", "  ").await.expect(200);
+    assert_eq!(state_of(&app, &name).await, "paused");
+}
+
+#[tokio::test]
+async fn kill_takes_a_signal_number_as_a_json_integer_and_refuses_one_out_of_range() {
+    let app = TestApp::spawn().await;
+    let guard = running_container(&app, "killnum").await;
+    let path = format!("/api/containers/{}/kill", guard.name);
+    for (signal, expected) in [
+        (
+            json!(65),
+            "Invalid signal '65': use a name like SIGTERM or a number from 1 to 64",
+        ),
+        (
+            json!(0),
+            "Invalid signal '0': use a name like SIGTERM or a number from 1 to 64",
+        ),
+        (
+            json!(-9),
+            "Invalid signal '-9': use a name like SIGTERM or a number from 1 to 64",
+        ),
+        (
+            json!(9.5),
+            "Field 'signal' must be a signal name like SIGTERM or a number from 1 to 64",
+        ),
+        (
+            json!(true),
+            "Field 'signal' must be a signal name like SIGTERM or a number from 1 to 64",
+        ),
+    ] {
+        let message = app
+            .post(&path, json!({"signal": signal}))
+            .await
+            .expect_error(400);
+        assert_eq!(message, expected, "{signal}");
+    }
+    assert_eq!(state_of(&app, &guard.name).await, "running");
+    let body = app.post(&path, json!({"signal": 9})).await.expect(200);
+    assert_eq!(body["result"]["status"], "killed");
+    assert_eq!(state_of(&app, &guard.name).await, "exited");
+}
+
+#[tokio::test]
+async fn a_body_value_of_the_wrong_type_is_worded_in_json_terms_not_rust_type_names() {
+    let app = TestApp::spawn().await;
+    let message = app
+        .post(
+            &format!("/api/containers/{}/stop", unique("never")),
+            json!({"timeout": "soon"}),
+        )
+        .await
+        .expect_error(400);
+    assert_eq!(
+        message,
+        "Invalid value for field 'timeout': invalid type: string \"soon\", expected an integer"
+    );
+    let message = app
+        .post(
+            "/api/containers",
+            json!({"image": test_image(), "cap_add": "NET_ADMIN"}),
+        )
+        .await
+        .expect_error(400);
+    assert!(!message.contains("sequence"), "{message}");
+}

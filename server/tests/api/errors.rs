@@ -214,3 +214,98 @@ async fn container_ids_that_cannot_exist_are_404_on_every_container_route() {
         }
     }
 }
+
+/// Sends `head` (request line and headers, without the blank line) and the start of a body over a raw
+/// TCP connection, never the rest; answers the status and body of the response, which must arrive
+/// within 5 s.
+async fn answer_to_a_body_that_never_comes(app: &TestApp, head: &str) -> (u16, serde_json::Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address = app.address.trim_start_matches("http://");
+    let mut socket = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    socket
+        .write_all(format!("{head}\r\nHost: {address}\r\n\r\n{{\"ima").as_bytes())
+        .await
+        .expect("send the head");
+    let read = async {
+        let mut received = Vec::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            let text = String::from_utf8_lossy(&received).into_owned();
+            if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                let length = head
+                    .lines()
+                    .find_map(|line| {
+                        let (name, value) = line.split_once(':')?;
+                        name.eq_ignore_ascii_case("content-length")
+                            .then(|| value.trim().parse::<usize>().ok())?
+                    })
+                    .expect("a Content-Length in the answer");
+                if body.len() >= length {
+                    let status = head
+                        .split_whitespace()
+                        .nth(1)
+                        .and_then(|code| code.parse().ok())
+                        .expect("a status line");
+                    return (status, serde_json::from_str(body).expect("a JSON body"));
+                }
+            }
+            let count = socket.read(&mut buffer).await.expect("read");
+            assert!(count > 0, "connection closed before an answer: {text}");
+            received.extend_from_slice(&buffer[..count]);
+        }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(5), read)
+        .await
+        .expect("an answer within 5 s, without waiting for the announced body")
+}
+
+#[tokio::test]
+async fn a_body_announced_over_the_limit_is_refused_with_413_before_it_arrives() {
+    let app = TestApp::spawn().await;
+    let (status, body) = answer_to_a_body_that_never_comes(
+        &app,
+        "POST /api/containers HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 999999999",
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(
+        body,
+        json!({"success": false, "error": "Request body is larger than the 1 MiB limit", "data": null})
+    );
+    // Just over 1 MiB on an action's optional body too.
+    let (status, body) = answer_to_a_body_that_never_comes(
+        &app,
+        &format!(
+            "POST /api/containers/{}/stop HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: {}",
+            unique("never"),
+            1024 * 1024 + 1
+        ),
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    // A JSON build request keeps the JSON limit, an archive upload its own larger one.
+    let (status, body) = answer_to_a_body_that_never_comes(
+        &app,
+        "POST /api/images/build HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 2097152",
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("Request body is larger than the 1 MiB limit for JSON")),
+        "{body}"
+    );
+    let (status, body) = answer_to_a_body_that_never_comes(
+        &app,
+        "POST /api/images/load HTTP/1.1\r\nContent-Type: application/x-tar\r\nContent-Length: 999999999",
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(
+        body["error"],
+        "Uploaded archive is larger than the 512 MiB limit"
+    );
+}

@@ -101,6 +101,24 @@ async fn exec_refuses_stopped_and_unknown_containers_and_bad_bodies() {
     }
 }
 
+#[tokio::test]
+async fn exec_with_a_command_of_the_wrong_type_says_what_it_must_be() {
+    let app = TestApp::spawn().await;
+    for command in [json!(5), json!([1, 2]), json!({"sh": "-c"}), json!(true)] {
+        let message = app
+            .post(
+                &format!("/api/containers/{}/exec", unique("missing")),
+                json!({ "command": command }),
+            )
+            .await
+            .expect_error(400);
+        assert_eq!(
+            message, "Field 'command' must be a string or a list of strings",
+            "{command}"
+        );
+    }
+}
+
 fn ws_url(app: &TestApp, path: &str) -> String {
     format!("{}{path}", app.address.replacen("http://", "ws://", 1))
 }

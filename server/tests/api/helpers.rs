@@ -326,6 +326,33 @@ impl TestApp {
     }
 }
 
+/// Creates containers of the test image until two of them have ids starting with the same hex digit;
+/// returns their guards (every container made) and that digit, a prefix the engine finds ambiguous.
+pub async fn containers_with_an_ambiguous_id_prefix(app: &TestApp) -> (Vec<Cleanup>, String) {
+    let mut guards = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    // 17 ids cannot all start with different ones of the 16 hex digits.
+    for _ in 0..17 {
+        let name = unique("ambiguous");
+        guards.push(
+            app.create_container(serde_json::json!({"image": test_image(), "name": name}))
+                .await,
+        );
+        let id = app
+            .docker
+            .inspect_container(&name, None)
+            .await
+            .expect("container exists")
+            .id
+            .expect("an id");
+        let first = id[..1].to_string();
+        if !seen.insert(first.clone()) {
+            return (guards, first);
+        }
+    }
+    unreachable!("17 ids share a first hex digit")
+}
+
 /// Removes a Docker object when dropped, even when the test failed.
 pub struct Cleanup {
     args: Vec<String>,

@@ -808,3 +808,30 @@ async fn commands_list_the_documented_image_paths() {
     }
     assert!(!images.iter().any(|c| c.contains('*')), "{images:?}");
 }
+
+#[tokio::test]
+async fn prune_refuses_a_malformed_or_unknown_body_before_removing_anything() {
+    if !on_private_engine("prune_refuses_a_malformed_or_unknown_body_before_removing_anything") {
+        return;
+    }
+    // Were the body ignored, this would be a global prune: keep the other pruning tests out.
+    let _exclusive = PRUNE_GUARD.write().await;
+    let app = TestApp::spawn().await;
+    for (body, expected) in [
+        ("{garbage", "Malformed JSON body"),
+        (
+            r#"{"dangling_only": false}"#,
+            "Unknown field 'dangling_only' in request body",
+        ),
+    ] {
+        let reply = app
+            .request(
+                reqwest::Method::POST,
+                "/api/images/prune",
+                Some(("application/json", body.as_bytes().to_vec())),
+            )
+            .await;
+        let message = reply.expect_error(400);
+        assert!(message.starts_with(expected), "{body}: {message}");
+    }
+}

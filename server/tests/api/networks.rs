@@ -615,3 +615,103 @@ async fn bad_network_bodies_are_rejected_with_400() {
         .await
         .expect_error(400);
 }
+
+#[tokio::test]
+async fn an_ambiguous_network_or_container_id_prefix_is_a_400_that_names_it() {
+    let _shared = PRUNE_GUARD.read().await;
+    let app = TestApp::spawn().await;
+    let mut networks = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    let mut prefix = None;
+    // 17 ids cannot all start with different ones of the 16 hex digits.
+    for _ in 0..17 {
+        let name = unique("net-ambiguous");
+        networks.push(create_network(&app, json!({"name": name})).await);
+        let id = app
+            .docker
+            .inspect_network(&name, None::<InspectNetworkOptions>)
+            .await
+            .expect("network exists")
+            .id
+            .expect("an id");
+        if !seen.insert(id[..1].to_string()) {
+            prefix = Some(id[..1].to_string());
+            break;
+        }
+    }
+    let prefix = prefix.expect("17 ids share a first hex digit");
+    let expected = format!(
+        "Network id prefix '{prefix}' matches more than one network; give more of the id or the name"
+    );
+    let container = unique("net-ambiguous-c");
+    let _container = app
+        .create_container(json!({"image": test_image(), "name": container}))
+        .await;
+    let message = app
+        .get(&format!("/api/networks/{prefix}"))
+        .await
+        .expect_error(400);
+    assert_eq!(message, expected);
+    let message = app
+        .delete(&format!("/api/networks/{prefix}/remove"))
+        .await
+        .expect_error(400);
+    assert_eq!(message, expected);
+    let message = app
+        .post(
+            &format!("/api/networks/{prefix}/connect"),
+            json!({"container": container}),
+        )
+        .await
+        .expect_error(400);
+    assert_eq!(message, expected);
+    for network in &networks {
+        assert!(network_exists(&app, &network.name).await);
+    }
+
+    let (_containers, container_prefix) = containers_with_an_ambiguous_id_prefix(&app).await;
+    let message = app
+        .post(
+            &format!("/api/networks/{}/connect", networks[0].name),
+            json!({"container": container_prefix}),
+        )
+        .await
+        .expect_error(400);
+    assert_eq!(
+        message,
+        format!(
+            "Container id prefix '{container_prefix}' matches more than one container; give more of the id or the name"
+        )
+    );
+}
+
+#[tokio::test]
+async fn prune_refuses_a_malformed_or_unknown_body_before_removing_anything() {
+    let _shared = PRUNE_GUARD.read().await;
+    let app = TestApp::spawn().await;
+    let label = unique("netprune-body");
+    let name = unique("net-prune-body");
+    let _guard = create_network(
+        &app,
+        json!({"name": name, "labels": {"berth-prune": label}}),
+    )
+    .await;
+    let prune = format!("/api/networks/prune?label=berth-prune={label}");
+    for (body, expected) in [
+        ("{garbage", "Malformed JSON body"),
+        (r#"{"label": "x"}"#, "Unknown field 'label' in request body"),
+    ] {
+        let message = app
+            .request(
+                reqwest::Method::POST,
+                &prune,
+                Some(("application/json", body.as_bytes().to_vec())),
+            )
+            .await
+            .expect_error(400);
+        assert!(message.starts_with(expected), "{body}: {message}");
+        assert!(network_exists(&app, &name).await, "{body}");
+    }
+    app.post(&prune, json!({})).await.expect(200);
+    assert!(!network_exists(&app, &name).await);
+}

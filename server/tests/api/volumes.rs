@@ -492,3 +492,36 @@ async fn bad_volume_bodies_are_rejected_with_400() {
         .expect("list");
     assert!(listed.volumes.unwrap_or_default().is_empty());
 }
+
+#[tokio::test]
+async fn prune_refuses_a_malformed_or_unknown_body_before_removing_anything() {
+    let _shared = PRUNE_GUARD.read().await;
+    let app = TestApp::spawn().await;
+    let label = unique("prune-body");
+    let name = unique("vol-prune-body");
+    let _guard = create_volume(&app, &name, json!({"berth-prune": label})).await;
+    // all=true: on API 1.42+ a plain prune keeps named volumes anyway.
+    let all = if app.engine_api_at_least(1, 42).await {
+        "&all=true"
+    } else {
+        ""
+    };
+    let prune = format!("/api/volumes/prune?label=berth-prune={label}{all}");
+    for (body, expected) in [
+        ("{garbage", "Malformed JSON body"),
+        (r#"{"all": true}"#, "Unknown field 'all' in request body"),
+    ] {
+        let message = app
+            .request(
+                reqwest::Method::POST,
+                &prune,
+                Some(("application/json", body.as_bytes().to_vec())),
+            )
+            .await
+            .expect_error(400);
+        assert!(message.starts_with(expected), "{body}: {message}");
+        assert!(volume_exists(&app, &name).await, "{body}");
+    }
+    let body = app.post(&prune, json!({})).await.expect(200);
+    assert_eq!(body["result"]["volumes_deleted"], json!([name]), "{body}");
+}
