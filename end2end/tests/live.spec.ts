@@ -3,7 +3,7 @@
 //
 // The docker CLI talks to the same engine as the Berth under test (DOCKER_HOST, set by scripts/test.sh to the
 // private test engine). Selectors: #containers-table tr[data-name="<name>"], body[data-hydrated="true"].
-import { test, expect } from "@playwright/test";
+import { test, expect, type Page, type Route } from "@playwright/test";
 import { docker, IMAGE } from "./docker";
 
 const NAME = `berth-e2e-live-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -110,11 +110,7 @@ test("a volume made with the docker CLI while the page is on its way shows once 
     await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
     await expect(page.locator(`#volumes-table tr[data-name="${volume}"]`)).toHaveCount(1, { timeout: 5_000 });
   } finally {
-    try {
-      docker("volume", "rm", volume);
-    } catch {
-      // never made
-    }
+    removeVolume(volume);
   }
 });
 
@@ -148,38 +144,45 @@ test("a live change to one container redraws its row only, not the table", async
   }
 });
 
+/** Records the URL of each volume event stream the page opens; `first` answers the first one, the others
+ * reach the server. */
+async function volumeStreams(page: Page, first: (route: Route) => Promise<void>): Promise<string[]> {
+  const streams: string[] = [];
+  const volumeEvents = (url: URL) => url.pathname === "/api/events" && url.searchParams.get("type") === "volume";
+  await page.route(volumeEvents, async (route) => {
+    streams.push(route.request().url());
+    await (streams.length === 1 ? first(route) : route.continue());
+  });
+  return streams;
+}
+
+/** Opens /volumes and waits until the page has opened its volume event stream twice. */
+async function openVolumesUntilReopened(page: Page, streams: string[]) {
+  await page.goto("/volumes");
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+  await expect.poll(() => streams.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+}
+
+const since = (url: string) => Number(new URL(url).searchParams.get("since"));
+
 test("a list's event stream that drops is opened again from the drop, and the list stays live", async ({ page }) => {
   // The first stream is answered after 4 s with an empty body (a dropped connection). The page opens it
   // again a second later, asking the daemon to replay from the drop (a later `since` than the page's), not
   // from the page's opening, and a change made with the docker CLI after that still shows.
   const volume = `${NAME}-drop`;
-  const streams: string[] = [];
   try {
-    const volumeEvents = (url: URL) => url.pathname === "/api/events" && url.searchParams.get("type") === "volume";
-    await page.route(volumeEvents, async (route) => {
-      streams.push(route.request().url());
-      if (streams.length === 1) {
-        await new Promise((resolve) => setTimeout(resolve, 4_000));
-        await route.fulfill({ status: 200, contentType: "text/event-stream", body: "" });
-      } else {
-        await route.continue();
-      }
+    const streams = await volumeStreams(page, async (route) => {
+      await new Promise((resolve) => setTimeout(resolve, 4_000));
+      await route.fulfill({ status: 200, contentType: "text/event-stream", body: "" });
     });
-    await page.goto("/volumes");
-    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
-    await expect.poll(() => streams.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
-    const since = (url: string) => Number(new URL(url).searchParams.get("since"));
+    await openVolumesUntilReopened(page, streams);
     expect(since(streams[1]) - since(streams[0]), "the second stream replays from the drop").toBeGreaterThanOrEqual(3);
 
     docker("volume", "create", volume);
     await expect(page.locator(`#volumes-table tr[data-name="${volume}"]`)).toHaveCount(1, { timeout: 5_000 });
     expect(streams, "the stream was opened again more than once").toHaveLength(2);
   } finally {
-    try {
-      docker("volume", "rm", volume);
-    } catch {
-      // never made
-    }
+    removeVolume(volume);
   }
 });
 
@@ -187,33 +190,28 @@ test("a list's event stream refused at first is opened again still replaying fro
   // A refusal (503: the server could not reach the engine) never opened the stream, so its replay is still
   // owed: the next attempt asks for the same `since`, and changes made meanwhile still show.
   const volume = `${NAME}-refused`;
-  const streams: string[] = [];
   try {
-    const volumeEvents = (url: URL) => url.pathname === "/api/events" && url.searchParams.get("type") === "volume";
-    await page.route(volumeEvents, async (route) => {
-      streams.push(route.request().url());
-      if (streams.length === 1) {
-        docker("volume", "create", volume);
-        await route.fulfill({
-          status: 503,
-          contentType: "application/json",
-          body: JSON.stringify({ success: false, error: "Docker daemon is not reachable", data: null }),
-        });
-      } else {
-        await route.continue();
-      }
+    const streams = await volumeStreams(page, async (route) => {
+      docker("volume", "create", volume);
+      await route.fulfill({
+        status: 503,
+        contentType: "application/json",
+        body: JSON.stringify({ success: false, error: "Docker daemon is not reachable", data: null }),
+      });
     });
-    await page.goto("/volumes");
-    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
-    await expect.poll(() => streams.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
-    const since = (url: string) => new URL(url).searchParams.get("since");
+    await openVolumesUntilReopened(page, streams);
     expect(since(streams[1]), "the second attempt replays from the page's time").toBe(since(streams[0]));
     await expect(page.locator(`#volumes-table tr[data-name="${volume}"]`)).toHaveCount(1, { timeout: 5_000 });
   } finally {
-    try {
-      docker("volume", "rm", volume);
-    } catch {
-      // never made
-    }
+    removeVolume(volume);
   }
 });
+
+/** Removes `volume` if a test made it. */
+function removeVolume(volume: string) {
+  try {
+    docker("volume", "rm", volume);
+  } catch {
+    // never made
+  }
+}

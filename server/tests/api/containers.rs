@@ -695,14 +695,7 @@ async fn start_pause_and_unpause_refuse_a_malformed_or_unknown_body_but_accept_n
     let raw = |action: &'static str, body: &'static str| {
         let path = format!("/api/containers/{name}/{action}");
         let app = &app;
-        async move {
-            app.request(
-                reqwest::Method::POST,
-                &path,
-                Some(("application/json", body.as_bytes().to_vec())),
-            )
-            .await
-        }
+        async move { app.post_text(&path, body).await }
     };
     for action in ["start", "pause", "unpause"] {
         let message = raw(action, "{garbage").await.expect_error(400);

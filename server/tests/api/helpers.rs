@@ -281,6 +281,16 @@ impl TestApp {
             .await
     }
 
+    /// POST with `body` sent as is under `Content-Type: application/json` (malformed or unusual bodies).
+    pub async fn post_text(&self, path: &str, body: &str) -> Reply {
+        self.request(
+            Method::POST,
+            path,
+            Some(("application/json", body.as_bytes().to_vec())),
+        )
+        .await
+    }
+
     /// POST with no body at all.
     pub async fn post_empty(&self, path: &str) -> Reply {
         self.request(Method::POST, path, None).await

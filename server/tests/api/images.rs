@@ -824,14 +824,10 @@ async fn prune_refuses_a_malformed_or_unknown_body_before_removing_anything() {
             "Unknown field 'dangling_only' in request body",
         ),
     ] {
-        let reply = app
-            .request(
-                reqwest::Method::POST,
-                "/api/images/prune",
-                Some(("application/json", body.as_bytes().to_vec())),
-            )
-            .await;
-        let message = reply.expect_error(400);
+        let message = app
+            .post_text("/api/images/prune", body)
+            .await
+            .expect_error(400);
         assert!(message.starts_with(expected), "{body}: {message}");
     }
 }

@@ -511,14 +511,7 @@ async fn prune_refuses_a_malformed_or_unknown_body_before_removing_anything() {
         ("{garbage", "Malformed JSON body"),
         (r#"{"all": true}"#, "Unknown field 'all' in request body"),
     ] {
-        let message = app
-            .request(
-                reqwest::Method::POST,
-                &prune,
-                Some(("application/json", body.as_bytes().to_vec())),
-            )
-            .await
-            .expect_error(400);
+        let message = app.post_text(&prune, body).await.expect_error(400);
         assert!(message.starts_with(expected), "{body}: {message}");
         assert!(volume_exists(&app, &name).await, "{body}");
     }
