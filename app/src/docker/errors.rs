@@ -131,11 +131,13 @@ fn names_another_kind(message: &str, subject: &str) -> bool {
 /// and volumes have no such answer: the engine treats an ambiguous image prefix as no such image, and
 /// volumes are named, never matched by prefix.)
 fn ambiguous_prefix(message: &str) -> Option<AppError> {
-    const CONTAINER: &str = "Multiple IDs found with provided prefix: ";
+    // Lower case from Docker 25 on ("multiple IDs found ..."); ASCII lowering keeps the byte offsets.
+    const CONTAINER: &str = "multiple ids found with provided prefix: ";
     const NETWORK: &str = "network ";
     const AMBIGUOUS: &str = " is ambiguous";
-    let (kind, prefix) = if let Some((_, rest)) = message.split_once(CONTAINER) {
-        ("container", rest.trim())
+    let lower = message.to_ascii_lowercase();
+    let (kind, prefix) = if let Some(start) = lower.find(CONTAINER) {
+        ("container", message[start + CONTAINER.len()..].trim())
     } else {
         let (before, _) = message.split_once(AMBIGUOUS)?;
         let start = before.rfind(NETWORK)? + NETWORK.len();
@@ -330,6 +332,12 @@ mod tests {
                 500,
                 "Cannot kill container: 7a: Multiple IDs found with provided prefix: 7a",
                 "Container id prefix '7a' matches more than one container; give more of the id or the name",
+            ),
+            (
+                // Docker 25 and later: a 400, in lower case.
+                400,
+                "multiple IDs found with provided prefix: d",
+                "Container id prefix 'd' matches more than one container; give more of the id or the name",
             ),
             (
                 400,
