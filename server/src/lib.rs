@@ -165,6 +165,9 @@ pub fn router(state: AppState) -> Router {
         .layer(state.origins.cors_layer())
         .layer(axum::middleware::from_fn(security::preflight_no_content))
         .layer(DefaultBodyLimit::max(rest::envelope::JSON_BODY_LIMIT))
+        .layer(axum::middleware::from_fn(
+            rest::envelope::refuse_oversize_server_fn_bodies,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             timeouts::limit_request_time,

@@ -127,6 +127,20 @@ pub fn announces_more_than(headers: &HeaderMap, limit: usize) -> bool {
         .is_some_and(|length| length > limit as u64)
 }
 
+/// Middleware: a server function call (`/rpc/...`) whose `Content-Length` announces more than
+/// [`JSON_BODY_LIMIT`] is a 413 at once, like a REST JSON body, instead of waiting for a body it would refuse.
+pub async fn refuse_oversize_server_fn_bodies(
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    if request.uri().path().starts_with("/rpc/")
+        && announces_more_than(request.headers(), JSON_BODY_LIMIT)
+    {
+        return ApiError(json_body_too_large()).into_response();
+    }
+    next.run(request).await
+}
+
 /// The optional body of an action that takes no options (`start`, `pause`, `unpause`): no body, an
 /// empty one or `{}`; like every JSON body, anything else is a 400 (unknown fields included).
 #[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]

@@ -308,4 +308,12 @@ async fn a_body_announced_over_the_limit_is_refused_with_413_before_it_arrives()
         body["error"],
         "Uploaded archive is larger than the 512 MiB limit"
     );
+    // Server functions (the console's calls) keep the JSON limit too.
+    let (status, body) = answer_to_a_body_that_never_comes(
+        &app,
+        "POST /rpc/containers/list HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 999999999",
+    )
+    .await;
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(body["error"], "Request body is larger than the 1 MiB limit");
 }
