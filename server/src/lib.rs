@@ -122,9 +122,18 @@ impl AppState {
     }
 }
 
+/// The console's routes, listed once per process. Leptos lists them by running the app with resource
+/// loading suppressed through a process-wide flag: a page another router of this process renders
+/// meanwhile would wait forever on a resource first polled inside that window.
+fn console_routes() -> &'static Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App))
+}
+
 /// The whole application: REST under `/api`, `/health`, server functions under `/rpc`, and the console.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::App);
+    let routes = console_routes().clone();
     let docker = state.docker.clone();
     let leptos_options = state.leptos_options.clone();
     let pkg = assets::pkg_router(

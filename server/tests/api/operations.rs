@@ -833,3 +833,43 @@ async fn berth_health_exits_0_while_the_daemon_answers_and_1_while_it_is_away() 
         "{unhealthy:?}"
     );
 }
+
+/// Leptos suppresses resource loading process-wide while it walks the app to list its routes, and a
+/// resource whose future first polls inside that window waits forever. Building a server must not
+/// stall the pages another server is rendering in the same process (a `/login` render of the API
+/// suite once answered 504 after 120 s this way).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn pages_render_in_full_while_other_servers_are_being_built() {
+    let app = TestApp::spawn().await;
+    let builders = tokio::spawn(async {
+        for _ in 0..30 {
+            drop(TestApp::spawn().await);
+        }
+    });
+    let mut renders = Vec::new();
+    for round in 0..30 {
+        for path in ["/", "/volumes", "/networks"] {
+            let http = app.http.clone();
+            let url = format!("{}{path}", app.address);
+            renders.push(tokio::spawn(async move {
+                let answer = tokio::time::timeout(Duration::from_secs(20), async {
+                    http.get(&url).send().await?.text().await
+                })
+                .await;
+                match answer {
+                    Ok(Ok(body)) => assert!(
+                        body.contains("</html>"),
+                        "{path} (round {round}) ended early: {body}"
+                    ),
+                    Ok(Err(error)) => panic!("{path} (round {round}) failed: {error}"),
+                    Err(_) => panic!("{path} (round {round}) stalled for 20 s"),
+                }
+            }));
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    builders.await.expect("servers are built");
+    for render in renders {
+        render.await.expect("every page renders in full");
+    }
+}
