@@ -11,7 +11,7 @@ pub mod model;
 pub mod ui;
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment, WildcardSegment};
 
@@ -48,8 +48,8 @@ pub fn App() -> impl IntoView {
     ui::mark_hydrated();
     ui::focus_search_on_slash();
     view! {
-        <Title text="Berth"/>
         <Router>
+            <ui::PageTitle/>
             <header class="topbar">
                 <a class="brand" href="/">"Berth"</a>
                 <span class="tagline">"Docker, at your berth"</span>

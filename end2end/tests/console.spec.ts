@@ -73,10 +73,11 @@ test("every page is server-rendered with its table and the nav bar", async ({ re
   }
 });
 
-test("the nav bar moves between pages and marks the current one", async ({ page }) => {
+test("the nav bar moves between pages, marks the current one and titles the tab after it", async ({ page }) => {
   const pageErrors = await open(page, "/");
   const nav = page.locator("nav.nav");
   await expect(nav.locator('a[aria-current="page"]')).toHaveText("Dashboard");
+  await expect(page).toHaveTitle("Dashboard · Berth");
 
   const stops: [string, string, string][] = [
     ["Images", "/images", "#images-table"],
@@ -93,6 +94,7 @@ test("the nav bar moves between pages and marks the current one", async ({ page 
     await expect(page.locator(content)).toBeVisible({ timeout: 20_000 });
     await expect(nav.locator('a[aria-current="page"]')).toHaveCount(1);
     await expect(nav.locator('a[aria-current="page"]')).toHaveText(label);
+    await expect(page).toHaveTitle(`${label} · Berth`);
   }
   // client-side navigation: the document was never reloaded
   await notReloaded(page, "the nav bar");

@@ -46,6 +46,63 @@ pub const PAGES: [(&str, &str); 7] = [
     ("/system", "System"),
 ];
 
+/// The browser tab's title for a console path: the object, then its page, then `Berth`
+/// (`web · Containers · Berth`), so tabs, history and screen readers tell pages apart.
+pub fn page_title(path: &str) -> String {
+    let segments: Vec<&str> = path.trim_matches('/').splitn(2, '/').collect();
+    let section = match segments[0] {
+        "" => "Dashboard",
+        "users" => "Users",
+        "tokens" => "API tokens",
+        "audit" => "Audit trail",
+        "login" => "Sign in",
+        first => PAGES
+            .iter()
+            .find(|(href, _)| href.trim_start_matches('/') == first)
+            .map_or("Page not found", |(_, label)| label),
+    };
+    match (segments[0], segments.get(1).filter(|rest| !rest.is_empty())) {
+        ("containers", Some(&"new")) => "New container · Berth".to_string(),
+        ("containers" | "images", Some(object)) => {
+            format!("{} · {section} · Berth", percent_decoded(object))
+        }
+        (_, None) => format!("{section} · Berth"),
+        (_, Some(_)) => "Page not found · Berth".to_string(),
+    }
+}
+
+/// `%XX` escapes of a path segment decoded (`127.0.0.1%3A5055` → `127.0.0.1:5055`); a broken escape stays as
+/// it is.
+fn percent_decoded(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = (bytes[index] == b'%')
+            .then(|| segment.get(index + 1..index + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                decoded.push(byte);
+                index += 3;
+            }
+            None => {
+                decoded.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
+/// The document's `<title>`, following the route ([`page_title`]); inside the router.
+#[component]
+pub fn PageTitle() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    view! { <leptos_meta::Title text=move || page_title(&location.pathname.get())/> }
+}
+
 /// The nav bar: one link per page, the current one marked `aria-current="page"` (by the router's `<A>`).
 #[component]
 pub fn Nav() -> impl IntoView {
@@ -686,7 +743,7 @@ pub fn NotFound() -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
-    use super::{row_key, text_matches};
+    use super::{page_title, row_key, text_matches};
     use crate::model::volumes::VolumeSummary;
 
     #[test]
@@ -707,6 +764,27 @@ mod tests {
         let mut renamed = volume.clone();
         renamed.name = "data2".into();
         assert_ne!(row_key(&volume), row_key(&renamed));
+    }
+
+    #[test]
+    fn a_page_title_names_the_object_then_its_page() {
+        assert_eq!(page_title("/"), "Dashboard · Berth");
+        assert_eq!(page_title("/containers"), "Containers · Berth");
+        assert_eq!(page_title("/containers/"), "Containers · Berth");
+        assert_eq!(page_title("/containers/new"), "New container · Berth");
+        assert_eq!(page_title("/containers/web"), "web · Containers · Berth");
+        assert_eq!(
+            page_title("/images/127.0.0.1%3A5055/app:1.0"),
+            "127.0.0.1:5055/app:1.0 · Images · Berth"
+        );
+        assert_eq!(
+            page_title("/images/bad%zzescape%4"),
+            "bad%zzescape%4 · Images · Berth"
+        );
+        assert_eq!(page_title("/tokens"), "API tokens · Berth");
+        assert_eq!(page_title("/login"), "Sign in · Berth");
+        assert_eq!(page_title("/nowhere"), "Page not found · Berth");
+        assert_eq!(page_title("/volumes/extra"), "Page not found · Berth");
     }
 
     #[test]

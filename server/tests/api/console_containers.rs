@@ -335,3 +335,31 @@ async fn a_bulk_action_without_containers_is_a_400() {
     .await;
     assert_eq!(reply.status.as_u16(), 400, "{}", reply.body);
 }
+
+#[tokio::test]
+async fn each_page_s_first_paint_carries_its_own_title() {
+    let app = TestApp::spawn().await;
+    let name = unique("titled");
+    let _guard = app.running_container(&name).await;
+    for (path, title) in [
+        ("/".to_string(), "Dashboard · Berth".to_string()),
+        ("/containers".to_string(), "Containers · Berth".to_string()),
+        (
+            "/containers/new".to_string(),
+            "New container · Berth".to_string(),
+        ),
+        (
+            format!("/containers/{name}"),
+            format!("{name} · Containers · Berth"),
+        ),
+        ("/volumes".to_string(), "Volumes · Berth".to_string()),
+    ] {
+        let page = app.get(&path).await;
+        assert_eq!(page.status.as_u16(), 200, "{path}");
+        assert!(
+            page.text.contains(&format!("<title>{title}</title>")),
+            "{path} should be titled {title}: {}",
+            &page.text[..page.text.len().min(600)]
+        );
+    }
+}
