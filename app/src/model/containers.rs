@@ -218,6 +218,14 @@ pub struct ContainerStats {
     pub read: String,
 }
 
+impl ContainerStats {
+    /// Whether this is the zeroed sample the daemon sends for a container that is not running (`read` at the
+    /// zero time, `0001-01-01T00:00:00Z`): the last one a stats stream sends.
+    pub fn shows_the_container_stopped(&self) -> bool {
+        self.read.starts_with("0001-01-01")
+    }
+}
+
 /// `POST /api/containers`: what to create. Field names follow the document and docker-py.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

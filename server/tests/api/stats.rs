@@ -43,6 +43,51 @@ async fn stream_stats_send_a_sample_about_every_second() {
 }
 
 #[tokio::test]
+async fn a_stats_stream_ends_when_its_container_stops() {
+    let app = TestApp::spawn().await;
+    let name = unique("statstop");
+    let _guard = app.running_container(&name).await;
+    let mut samples = app
+        .sse(
+            Method::GET,
+            &format!("/api/containers/{name}/stats?stream=true"),
+            None,
+        )
+        .await;
+    samples.expect_stream();
+    let first = samples.next_event(Duration::from_secs(10)).await.unwrap();
+    assert!(first.data["pids"].as_u64().unwrap() >= 1, "{}", first.data);
+    app.post(
+        &format!("/api/containers/{name}/stop"),
+        json!({"timeout": 1}),
+    )
+    .await
+    .expect(200);
+    let rest = samples.until_end(Duration::from_secs(15)).await;
+    let last = rest.last().expect("a last sample, showing the stop");
+    assert_eq!(last.data["pids"], 0, "{}", last.data);
+    assert!(
+        rest.len() <= 6,
+        "the stream ended soon after the stop: {} samples",
+        rest.len()
+    );
+    app.wait_for_no_open_streams(Duration::from_secs(10)).await;
+
+    // a stopped container's stream sends the one zeroed sample and ends
+    let mut stopped = app
+        .sse(
+            Method::GET,
+            &format!("/api/containers/{name}/stats?stream=true"),
+            None,
+        )
+        .await;
+    stopped.expect_stream();
+    let only = stopped.until_end(Duration::from_secs(15)).await;
+    assert_eq!(only.len(), 1, "{only:?}");
+    assert_eq!(only[0].data["memory_usage"], 0, "{}", only[0].data);
+}
+
+#[tokio::test]
 async fn stream_stats_of_an_unknown_container_is_a_404_before_streaming() {
     let app = TestApp::spawn().await;
     app.get(&format!(

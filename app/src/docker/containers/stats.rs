@@ -97,8 +97,19 @@ impl DockerService {
                 }
             }
         });
+        // The daemon goes on sending zeroed samples once the container has stopped: the stream ends with
+        // the first of them, as a log stream ends when the container stops.
+        let until_stopped = samples.scan(false, |stopped, sample| {
+            let last = match &sample {
+                Ok(stats) => stats.shows_the_container_stopped(),
+                Err(_) => false,
+            };
+            let item = (!*stopped).then_some(sample);
+            *stopped |= last;
+            std::future::ready(item)
+        });
         Ok(Tracked::live(
-            samples,
+            until_stopped,
             self.stream_counter(),
             StreamKind::Stats,
         ))
