@@ -66,6 +66,44 @@ pub fn validate_reference(reference: &str) -> Result<(), AppError> {
     }
 }
 
+/// Checks the path of a repository to be made or pulled (what follows its registry, if it names one) as
+/// Docker's reference grammar does: lower-case letters and digits, joined by `.`, `_`, `__` or dashes. A
+/// first component with a `.`, a `:` or an upper-case letter, or `localhost`, is a registry, as for Docker.
+fn validate_repository_path(repository: &str, reference: &str) -> Result<(), AppError> {
+    let path = match repository.split_once('/') {
+        Some((first, rest))
+            if first.contains(['.', ':'])
+                || first == "localhost"
+                || first.chars().any(|c| c.is_ascii_uppercase()) =>
+        {
+            rest
+        }
+        _ => repository,
+    };
+    if path.split('/').all(is_repository_path_component) {
+        Ok(())
+    } else {
+        Err(AppError::bad_request(format!(
+            "Invalid image reference '{reference}': repository names are lower-case letters and digits, \
+             joined by '.', '_', '__' or '-'"
+        )))
+    }
+}
+
+/// One `/`-separated component of a repository path: `[a-z0-9]+` runs joined by `.`, `_`, `__` or `-+`.
+fn is_repository_path_component(component: &str) -> bool {
+    let is_lower_alphanumeric = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit();
+    let starts_and_ends_well =
+        component.starts_with(is_lower_alphanumeric) && component.ends_with(is_lower_alphanumeric);
+    starts_and_ends_well
+        && component
+            .split(is_lower_alphanumeric)
+            .filter(|separator| !separator.is_empty())
+            .all(|separator| {
+                matches!(separator, "." | "_" | "__") || separator.chars().all(|c| c == '-')
+            })
+}
+
 fn validate_tag(tag: &str) -> Result<(), AppError> {
     let valid = !tag.is_empty()
         && tag.len() <= 128
@@ -138,6 +176,7 @@ impl ImageName {
             validate_tag(tag)?;
         }
         validate_reference(&self.repository)?;
+        validate_repository_path(&self.repository, reference)?;
         Ok(self)
     }
 
@@ -729,6 +768,34 @@ mod tests {
         assert!(validate_reference("a b").is_err());
         assert!(validate_reference("../x").is_err());
         assert!(validate_reference("").is_err());
+    }
+
+    #[test]
+    fn a_repository_to_pull_or_make_follows_docker_s_path_grammar() {
+        for good in [
+            "nginx",
+            "library/nginx",
+            "127.0.0.1:5055/team/my-app",
+            "localhost/a__b",
+            "Registry.Example/team/app.v2",
+            "a--b/c_d",
+        ] {
+            assert!(validate_repository_path(good, good).is_ok(), "{good}");
+        }
+        for bad in [
+            "UPPER/Case",
+            "Nginx",
+            "team/App",
+            "a..b",
+            "a___b",
+            "-a",
+            "a-",
+            "a/_b",
+            "a//b",
+        ] {
+            let error = validate_repository_path(bad, bad).unwrap_err().to_string();
+            assert!(error.contains("lower-case"), "{bad}: {error}");
+        }
     }
 
     #[test]

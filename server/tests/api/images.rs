@@ -280,6 +280,37 @@ async fn pull_without_an_image_name_is_400() {
 }
 
 #[tokio::test]
+async fn a_repository_name_docker_refuses_is_a_400_before_any_progress_stream() {
+    let app = TestApp::spawn().await;
+    for image in ["UPPER/Case", "team/App", "a..b"] {
+        let message = app
+            .post("/api/images/pull", json!({"image": image}))
+            .await
+            .expect_error(400);
+        assert!(message.contains("lower-case"), "{image}: {message}");
+        let stream = app
+            .sse(
+                Method::POST,
+                "/api/images/pull",
+                Some(json!({"image": image})),
+            )
+            .await;
+        assert_eq!(
+            stream.status.as_u16(),
+            400,
+            "{image}: {}",
+            stream.content_type
+        );
+        let body = stream.json().await;
+        assert_eq!(body["success"], false, "{body}");
+        assert!(
+            body["error"].as_str().unwrap().contains("lower-case"),
+            "{body}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn pull_from_an_unreachable_registry_fails_promptly() {
     let app = TestApp::spawn().await;
     let started = Instant::now();

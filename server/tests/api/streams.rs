@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::helpers::*;
 
@@ -41,6 +41,27 @@ async fn pull_with_an_event_stream_sends_progress_then_the_result() {
         assert_eq!(step.event.as_deref(), Some("progress"));
         assert!(step.data["status"].is_string(), "{:?}", step.data);
         assert!(step.data.get("id").is_some() && step.data.get("total").is_some());
+    }
+    // `id` names a layer (hex), or is null for a message about the whole image ("Pulling from ...")
+    let pulling_from = progress
+        .iter()
+        .find(|step| {
+            step.data["status"]
+                .as_str()
+                .unwrap()
+                .starts_with("Pulling from")
+        })
+        .unwrap_or_else(|| panic!("no 'Pulling from' message: {events:?}"));
+    assert_eq!(
+        pulling_from.data["id"],
+        Value::Null,
+        "{:?}",
+        pulling_from.data
+    );
+    for step in progress {
+        if let Some(id) = step.data["id"].as_str() {
+            assert!(id.chars().all(|c| c.is_ascii_hexdigit()), "{:?}", step.data);
+        }
     }
     assert_eq!(last.event.as_deref(), Some("result"));
     assert_eq!(last.data["status"], "pulled");

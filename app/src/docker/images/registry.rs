@@ -22,12 +22,15 @@ struct RegistryRun<F> {
     finish: Option<F>,
 }
 
-/// One daemon message of a pull or a push as Berth reports it (an empty id is about the whole image).
+/// One daemon message of a pull or a push as Berth reports it: `id` names a layer, or is `None` for a
+/// message about the whole image (the daemon's `Pulling from <repository>` carries the tag as its id).
 fn layer_progress(info: CreateImageInfo) -> PullProgress {
     let detail = info.progress_detail.unwrap_or_default();
+    let status = info.status.unwrap_or_default();
+    let about_the_image = status.starts_with("Pulling from ");
     PullProgress {
-        id: info.id.filter(|id| !id.is_empty()),
-        status: info.status.unwrap_or_default(),
+        id: info.id.filter(|id| !id.is_empty() && !about_the_image),
+        status,
         current: detail.current,
         total: detail.total,
     }
