@@ -298,7 +298,7 @@ pub struct CreateContainerRequest {
     /// Healthcheck in docker-py's shape: `{"test": [...], "interval": ns, ...}`.
     pub healthcheck: Option<Value>,
     /// docker-py's mounts: `[{"Type": "bind" | "volume" | "tmpfs", "Source", "Target", "ReadOnly"}]`
-    /// (lower-case keys `type`, `source`, `target`, `read_only` too). Bind sources are judged by the policy.
+    /// (lower-case keys `type`, `source`, `target`, `readonly` or `read_only` too). Bind sources are judged by the policy.
     pub mounts: Option<Value>,
     /// Host devices: `["/dev/x:/dev/x:rwm"]` (refused by the policy unless the server allows it).
     pub devices: Option<Vec<String>>,

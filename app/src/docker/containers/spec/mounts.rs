@@ -74,7 +74,7 @@ pub(super) fn parse_volumes(value: &Value) -> Result<Vec<String>, AppError> {
 }
 
 /// Parses docker-py's `mounts`: a list of `{"Type", "Source", "Target", "ReadOnly"}` (or the lower-case keys
-/// `type`, `source`, `target`, `read_only`) of type `bind`, `volume` or `tmpfs`.
+/// `type`, `source`, `target`, `readonly`, and docker-py's `read_only`) of type `bind`, `volume` or `tmpfs`.
 pub(super) fn parse_mounts(value: &Value) -> Result<Vec<Mount>, AppError> {
     const SHAPE: &str = r#"Field 'mounts' must be a list like [{"Type": "bind", "Source": "/host/path", "Target": "/path", "ReadOnly": true}]"#;
     let Value::Array(items) = value else {
@@ -97,10 +97,11 @@ pub(super) fn parse_mount(item: &Value) -> Result<Mount, AppError> {
             "Type" | "type" => &mut kind,
             "Source" | "source" => &mut source,
             "Target" | "target" => &mut target,
-            "ReadOnly" | "read_only" => &mut read_only,
+            "ReadOnly" | "readonly" | "read_only" => &mut read_only,
             other => {
                 return Err(AppError::bad_request(format!(
-                    "Unknown field '{other}' in 'mounts': use Type, Source, Target and ReadOnly"
+                    "Unknown field '{other}' in 'mounts': use Type, Source, Target and ReadOnly \
+                     (or type, source, target and readonly)"
                 )));
             }
         };

@@ -236,7 +236,9 @@ fn the_new_create_fields_are_wired_into_dockers_body() {
         "mounts": [
             {"Type": "bind", "Source": "/srv/data", "Target": "/data", "ReadOnly": true},
             {"type": "volume", "source": "cache", "target": "/cache"},
-            {"Type": "tmpfs", "Target": "/scratch"}
+            {"Type": "tmpfs", "Target": "/scratch"},
+            {"type": "volume", "source": "logs", "target": "/logs", "readonly": true},
+            {"type": "volume", "source": "tmp", "target": "/tmp2", "read_only": false}
         ],
         "devices": ["/dev/fuse", "/dev/null:/dev/nothing", "/dev/zero:/dev/zero:r"],
         "security_opt": ["no-new-privileges"],
@@ -251,6 +253,8 @@ fn the_new_create_fields_are_wired_into_dockers_body() {
     assert_eq!(mounts[1].typ, Some(MountType::VOLUME));
     assert_eq!(mounts[1].source.as_deref(), Some("cache"));
     assert_eq!(mounts[2].typ, Some(MountType::TMPFS));
+    assert_eq!(mounts[3].read_only, Some(true), "the contract's lower-case readonly");
+    assert_eq!(mounts[4].read_only, Some(false), "docker-py's read_only");
     let devices = host.devices.unwrap();
     assert_eq!(devices[0].path_in_container.as_deref(), Some("/dev/fuse"));
     assert_eq!(
