@@ -98,15 +98,15 @@ async fn login(
     State(state): State<AppState>,
     connect: Option<Extension<ConnectInfo<SocketAddr>>>,
     headers: HeaderMap,
-    JsonBody(request): JsonBody<LoginRequest>,
+    body: Result<JsonBody<LoginRequest>, ApiError>,
 ) -> ApiResult {
     let address = connect
         .map(|Extension(ConnectInfo(address))| address.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
     let store = state.auth.store.clone();
-    let audit = |status: u16, auth: &str| {
+    let record = |user: Option<&str>, status: u16, auth: &str| {
         store.record_audit(&NewAuditEntry {
-            user: Some(&request.username),
+            user,
             auth,
             remote_addr: &address,
             method: "POST",
@@ -114,6 +114,15 @@ async fn login(
             status,
         });
     };
+    // Every login attempt is audited, one whose body is refused too (it names no user).
+    let request = match body {
+        Ok(JsonBody(request)) => request,
+        Err(refused) => {
+            record(None, refused.0.status_code(), "anonymous");
+            return Err(refused);
+        }
+    };
+    let audit = |status: u16, auth: &str| record(Some(&request.username), status, auth);
     if let Some(retry_after) = state.auth.login_throttle.retry_after(&address) {
         audit(429, "anonymous");
         return Ok(crate::auth::too_many_requests(

@@ -164,6 +164,14 @@ pub fn parse_json_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError>
         if let Some(rest) = inner.strip_prefix("unknown field `") {
             let field = rest.split('`').next().unwrap_or_default();
             AppError::bad_request(format!("Unknown field '{field}' in request body"))
+        } else if let Some(rest) = inner.strip_prefix("missing field `") {
+            let field = rest.split('`').next().unwrap_or_default();
+            let field = if path == "." || path.is_empty() {
+                field.to_string()
+            } else {
+                format!("{path}.{field}")
+            };
+            AppError::bad_request(format!("Field '{field}' is required"))
         } else if let Some(rule) = inner.strip_prefix("must be ")
             && !(path == "." || path.is_empty())
         {
@@ -289,6 +297,27 @@ mod tests {
         assert_eq!(err.to_string(), "Unknown field 'bogus' in request body");
         let err = parse_json_body::<Body>(br#"{"timeout": "x"}"#).unwrap_err();
         assert!(err.to_string().contains("'timeout'"), "{err}");
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct Required {
+        name: String,
+        inner: Option<RequiredInner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[allow(dead_code)]
+    struct RequiredInner {
+        subnet: String,
+    }
+
+    #[test]
+    fn a_missing_required_field_is_named_with_its_path() {
+        let err = parse_json_body::<Required>(b"{}").unwrap_err();
+        assert_eq!(err.to_string(), "Field 'name' is required");
+        let err = parse_json_body::<Required>(br#"{"name": "x", "inner": {}}"#).unwrap_err();
+        assert_eq!(err.to_string(), "Field 'inner.subnet' is required");
     }
 
     #[derive(Debug, Deserialize)]

@@ -231,6 +231,42 @@ async fn logins_are_audited_with_the_name_that_was_tried() {
 }
 
 #[tokio::test]
+async fn a_login_whose_body_is_refused_is_audited_too() {
+    let app = TestApp::spawn().await;
+    let admin = bearer(&token(&app.store, "auditor", Role::Admin));
+    let missing_password = app
+        .post("/api/auth/login", json!({"username": "zz-no-password"}))
+        .await
+        .expect_error(400);
+    assert_eq!(missing_password, "Field 'password' is required");
+    app.post_text("/api/auth/login", "garbage")
+        .await
+        .expect_error(400);
+    let audit = app
+        .send(
+            Method::GET,
+            "/api/audit?limit=10",
+            &[("authorization", &admin)],
+            None,
+        )
+        .await
+        .expect(200);
+    let logins: Vec<(u64, &str)> = audit["audit"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter(|row| row["path"] == "/api/auth/login")
+        .map(|row| {
+            (
+                row["status"].as_u64().unwrap_or(0),
+                row["outcome"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(logins, [(400, "failed"), (400, "failed")], "{audit}");
+}
+
+#[tokio::test]
 async fn console_actions_are_audited_with_the_object_they_name() {
     let app = TestApp::spawn().await;
     let missing = unique("audit-rpc");

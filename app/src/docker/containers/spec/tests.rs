@@ -253,7 +253,11 @@ fn the_new_create_fields_are_wired_into_dockers_body() {
     assert_eq!(mounts[1].typ, Some(MountType::VOLUME));
     assert_eq!(mounts[1].source.as_deref(), Some("cache"));
     assert_eq!(mounts[2].typ, Some(MountType::TMPFS));
-    assert_eq!(mounts[3].read_only, Some(true), "the contract's lower-case readonly");
+    assert_eq!(
+        mounts[3].read_only,
+        Some(true),
+        "the contract's lower-case readonly"
+    );
     assert_eq!(mounts[4].read_only, Some(false), "docker-py's read_only");
     let devices = host.devices.unwrap();
     assert_eq!(devices[0].path_in_container.as_deref(), Some("/dev/fuse"));
