@@ -358,10 +358,9 @@ pub async fn authenticate(
         Err(err) => return unauthorized(err, &path, &method),
     };
     if let Credential::Session { csrf_token } = &identity.credential {
-        // Reads (server-function reads are POSTs) need no CSRF token; neither does leaving.
-        let exempt = !changes_state(&method, &path)
-            || path == "/api/auth/logout"
-            || path == "/api/auth/login";
+        // Reads (server-function reads are POSTs) need no CSRF token, nor does signing in (it does not act
+        // for the session). Leaving does, as every other change (a forged request must not end a session).
+        let exempt = !changes_state(&method, &path) || path == "/api/auth/login";
         let presented = header_text(request.headers(), CSRF_HEADER).unwrap_or_default();
         if !exempt && !credentials::constant_time_eq(presented, csrf_token) {
             if let Some(slot) = request.extensions().get::<AuditSlot>() {

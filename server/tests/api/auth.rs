@@ -112,11 +112,26 @@ async fn login_sets_a_strict_http_only_cookie_and_me_then_logout_follow_the_sess
         me["user"],
         json!({"name": "ana", "role": "operator", "kind": "user"})
     );
-    let logged_out = app
+    // like every change a session makes, leaving needs the session's CSRF token
+    let refused = app
         .send(
             Method::POST,
             "/api/auth/logout",
             &[("cookie", &cookie)],
+            None,
+        )
+        .await
+        .expect_error(403);
+    assert!(refused.contains("X-CSRF-Token"), "{refused}");
+    app.send(Method::GET, "/api/auth/me", &[("cookie", &cookie)], None)
+        .await
+        .expect(200);
+    let csrf = body["result"]["csrf_token"].as_str().unwrap_or_default();
+    let logged_out = app
+        .send(
+            Method::POST,
+            "/api/auth/logout",
+            &[("cookie", &cookie), ("x-csrf-token", csrf)],
             None,
         )
         .await
