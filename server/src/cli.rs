@@ -161,6 +161,45 @@ fn read_password(from_stdin: bool) -> Result<String, String> {
     Ok(first)
 }
 
+/// The space between two columns of a table, as `docker ps` leaves it.
+const COLUMN_GAP: usize = 3;
+
+/// Writes a table like `docker ps`: the headings, then one line per row, each column padded to its
+/// widest value (the last one is not padded).
+fn write_table(
+    out: &mut impl Write,
+    headings: &[&str],
+    rows: impl Iterator<Item = Vec<String>>,
+) -> std::io::Result<()> {
+    let rows: Vec<Vec<String>> = rows.collect();
+    let widths: Vec<usize> = headings
+        .iter()
+        .enumerate()
+        .map(|(column, heading)| {
+            rows.iter()
+                .filter_map(|row| row.get(column))
+                .map(|value| value.chars().count())
+                .chain([heading.chars().count()])
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let headings: Vec<String> = headings.iter().map(|heading| heading.to_string()).collect();
+    for row in std::iter::once(&headings).chain(&rows) {
+        let mut line = String::new();
+        for (column, value) in row.iter().enumerate() {
+            line.push_str(value);
+            if column + 1 < row.len() {
+                let width = widths.get(column).copied().unwrap_or(0);
+                let padding = width.saturating_sub(value.chars().count()) + COLUMN_GAP;
+                line.extend(std::iter::repeat_n(' ', padding));
+            }
+        }
+        writeln!(out, "{line}")?;
+    }
+    Ok(())
+}
+
 /// Runs `berth user ...`, printing to `out`.
 pub fn run_user(action: UserAction, out: &mut impl Write) -> Result<(), String> {
     let text = |err: app::error::AppError| err.to_string();
@@ -187,11 +226,14 @@ pub fn run_user(action: UserAction, out: &mut impl Write) -> Result<(), String> 
         }
         UserAction::List { data } => {
             let users = data.open()?.list_users().map_err(text)?;
-            writeln!(out, "{:<24} {:<9} CREATED", "NAME", "ROLE").and_then(|()| {
-                users.iter().try_for_each(|user| {
-                    writeln!(out, "{:<24} {:<9} {}", user.name, user.role, user.created)
-                })
-            })
+            let rows = users.iter().map(|user| {
+                vec![
+                    user.name.clone(),
+                    user.role.to_string(),
+                    user.created.to_string(),
+                ]
+            });
+            write_table(out, &["NAME", "ROLE", "CREATED"], rows)
         }
         UserAction::Remove { name, data } => {
             data.open()?.remove_user(&name).map_err(text)?;
@@ -236,46 +278,38 @@ pub fn run_token(action: TokenAction, out: &mut impl Write) -> Result<(), String
         }
         TokenAction::List { data } => {
             let tokens = data.open()?.list_tokens().map_err(text)?;
-            writeln!(
-                out,
-                "{:<24} {:<9} {:<8} {:<21} {:<24} ALLOW",
-                "NAME", "ROLE", "STATUS", "EXPIRES", "LABELS"
-            )
-            .and_then(|()| {
-                tokens.iter().try_for_each(|token| {
-                    let view = token.view();
-                    let status = if view.revoked {
-                        "revoked"
-                    } else if view.expired {
-                        "expired"
+            let rows = tokens.iter().map(|token| {
+                let view = token.view();
+                let status = if view.revoked {
+                    "revoked"
+                } else if view.expired {
+                    "expired"
+                } else {
+                    "active"
+                };
+                let labels: Vec<String> = view
+                    .labels
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                let or_dash = |items: Vec<String>| {
+                    if items.is_empty() {
+                        "-".to_string()
                     } else {
-                        "active"
-                    };
-                    let labels: Vec<String> = view
-                        .labels
-                        .iter()
-                        .map(|(k, v)| format!("{k}={v}"))
-                        .collect();
-                    writeln!(
-                        out,
-                        "{:<24} {:<9} {:<8} {:<21} {:<24} {}",
-                        view.name,
-                        view.role,
-                        status,
-                        view.expires_at.as_deref().unwrap_or("never"),
-                        if labels.is_empty() {
-                            "-".into()
-                        } else {
-                            labels.join(",")
-                        },
-                        if view.allow.is_empty() {
-                            "-".into()
-                        } else {
-                            view.allow.join(",")
-                        },
-                    )
-                })
-            })
+                        items.join(",")
+                    }
+                };
+                vec![
+                    view.name.clone(),
+                    view.role.to_string(),
+                    status.to_string(),
+                    view.expires_at.clone().unwrap_or_else(|| "never".into()),
+                    or_dash(labels),
+                    or_dash(view.allow.clone()),
+                ]
+            });
+            let headings = ["NAME", "ROLE", "STATUS", "EXPIRES", "LABELS", "ALLOW"];
+            write_table(out, &headings, rows)
         }
         TokenAction::Revoke { name, data } => {
             data.open()?.revoke_token(&name).map_err(text)?;

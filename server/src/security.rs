@@ -132,11 +132,14 @@ impl HostPolicy {
         }
     }
 
+    /// Whether `host` is a loopback name (any port) or an `--allowed-hosts` entry: an entry `name`
+    /// matches the name on any port, an entry `name:port` that name on that port only.
     fn is_listed(&self, host: &str) -> bool {
-        let (name, _) = split_host(host);
+        let (name, port) = split_host(host);
         LOOPBACK_NAMES.contains(&name.as_str())
             || self.allowed.iter().any(|allowed| {
-                allowed == &host.trim().to_ascii_lowercase() || split_host(allowed).0 == name
+                let (allowed_name, allowed_port) = split_host(allowed);
+                allowed_name == name && allowed_port.is_none_or(|wanted| Some(wanted) == port)
             })
     }
 
@@ -227,6 +230,20 @@ mod tests {
             assert!(!hosts.accepts(Some(host)), "{host}");
         }
         assert!(!hosts.accepts(None));
+    }
+
+    #[test]
+    fn an_allowed_host_with_a_port_matches_that_port_only() {
+        let hosts = HostPolicy::new(
+            "127.0.0.1".parse().expect("ip"),
+            &["other.test:8080".into(), "[fd00::1]:8443".into()],
+        );
+        for host in ["other.test:8080", "[fd00::1]:8443"] {
+            assert!(hosts.accepts(Some(host)), "{host}");
+        }
+        for host in ["other.test:9", "other.test", "[fd00::1]", "[fd00::1]:1"] {
+            assert!(!hosts.accepts(Some(host)), "{host}");
+        }
     }
 
     #[test]

@@ -244,6 +244,18 @@ impl DockerService {
         bounded_call(&self.calls, self.docker_timeout, operation, request).await
     }
 
+    /// [`Self::call`] bounded by `limit` instead of the docker timeout, for a call the daemon answers
+    /// only after waiting itself (see [`Self::docker_timeout_plus`]); make its request with a client
+    /// of the same limit ([`Self::client_within`]).
+    pub(crate) async fn call_within<T>(
+        &self,
+        operation: Operation,
+        limit: Duration,
+        request: impl Future<Output = Result<T, BollardError>>,
+    ) -> Result<T, BollardError> {
+        bounded_call(&self.calls, limit, operation, request).await
+    }
+
     /// Wraps a daemon stream so that the time to its first answer (its first item, or its end when it
     /// has none) is counted under `operation`; a stream dropped before it answered is not counted.
     pub(crate) fn timed_stream<S>(&self, operation: Operation, stream: S) -> TimedStream<S> {

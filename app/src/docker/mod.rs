@@ -105,6 +105,12 @@ impl DockerService {
         self.docker_timeout
     }
 
+    /// The bound on a call the daemon answers only after waiting `wait` itself (a stop or restart
+    /// waits its stop timeout before it kills): the docker timeout plus that wait.
+    pub fn docker_timeout_plus(&self, wait: Duration) -> Duration {
+        self.docker_timeout.saturating_add(wait)
+    }
+
     /// The durations and outcomes of this service's daemon calls, per operation.
     pub fn call_metrics(&self) -> &CallMetrics {
         &self.calls
@@ -203,6 +209,12 @@ impl DockerService {
         Ok(negotiated)
     }
 
+    /// A connected client whose own timeout is `limit` rather than the docker timeout, for a call made
+    /// through [`Self::call_within`] with the same limit.
+    pub(crate) async fn client_within(&self, limit: Duration) -> Result<Docker, AppError> {
+        Ok(self.client().await?.with_timeout(limit))
+    }
+
     /// The client for streaming calls: bollard's timeout covers sending the request and receiving the
     /// answer's head, so a stream may take [`STREAM_ANSWER_TIMEOUT`] to begin (a build context or an
     /// archive being uploaded, a registry being slow) and is never cut once it flows.
@@ -231,10 +243,20 @@ impl DockerService {
 
     /// Maps a bollard error, dropping the cached client when the daemon went away.
     pub(crate) async fn fail(&self, err: bollard::errors::Error, subject: &str) -> AppError {
+        self.fail_within(err, subject, self.docker_timeout).await
+    }
+
+    /// [`Self::fail`] for a call bounded by `limit` (see [`Self::call_within`]): a timeout names it.
+    pub(crate) async fn fail_within(
+        &self,
+        err: bollard::errors::Error,
+        subject: &str,
+        limit: Duration,
+    ) -> AppError {
         if is_connection_error(&err) {
             self.reset().await;
         }
-        errors::docker_error_within(err, subject, self.docker_timeout)
+        errors::docker_error_within(err, subject, limit)
     }
 }
 

@@ -461,7 +461,13 @@ pub async fn authorize(
             }
         } else if !matches!(
             matched.as_str(),
-            "/api/containers" | "/api/auth/me" | "/api/auth/logout" | "/api/commands"
+            // the fleet stats and the events stream narrow themselves to the scope's containers
+            "/api/containers"
+                | "/api/stats"
+                | "/api/events"
+                | "/api/auth/me"
+                | "/api/auth/logout"
+                | "/api/commands"
         ) {
             let scope: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
             return forbidden(format!(

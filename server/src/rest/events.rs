@@ -1,5 +1,8 @@
 //! `GET /api/events`: Docker events as Server-Sent Events.
 
+use std::collections::BTreeMap;
+
+use axum::Extension;
 use axum::extract::State;
 use axum::http::{Method, Uri};
 use axum::response::Response;
@@ -9,6 +12,7 @@ use super::envelope::ApiError;
 use super::sse::json_stream;
 use super::{ApiRoute, openapi};
 use crate::AppState;
+use crate::auth::Identity;
 use crate::auth::access::Access;
 use app::docker::events::EventFilter;
 use app::docker::parse_time_parameter;
@@ -58,10 +62,41 @@ pub fn parse_event_filter(query: Option<&str>) -> Result<EventFilter, AppError> 
     Ok(filter)
 }
 
-async fn stream_events(State(state): State<AppState>, uri: Uri) -> Result<Response, ApiError> {
-    let filter = parse_event_filter(uri.query())?;
+async fn stream_events(
+    State(state): State<AppState>,
+    identity: Option<Extension<Identity>>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let mut filter = parse_event_filter(uri.query())?;
+    if let Some(Extension(identity)) = &identity
+        && let Some(labels) = identity.label_scope()
+    {
+        filter = within_label_scope(filter, &identity.caller.name, labels)?;
+    }
     let events = state.docker.events(&filter).await?;
     Ok(json_stream(events))
+}
+
+/// Narrows a label-scoped token's filter to the events of the containers carrying all its labels (the
+/// daemon filters them: `type=container` and every label). Asking for other kinds of objects only is
+/// refused (403), as their routes are.
+fn within_label_scope(
+    mut filter: EventFilter,
+    token: &str,
+    labels: &BTreeMap<String, String>,
+) -> Result<EventFilter, AppError> {
+    if !filter.types.is_empty() && !filter.types.iter().any(|kind| kind == "container") {
+        let scope: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        return Err(AppError::Forbidden(format!(
+            "Token '{token}' is limited to containers labelled {}: it may watch container events only",
+            scope.join(",")
+        )));
+    }
+    filter.types = vec!["container".into()];
+    filter
+        .labels
+        .extend(labels.iter().map(|(k, v)| format!("{k}={v}")));
+    Ok(filter)
 }
 
 #[cfg(test)]
@@ -79,6 +114,20 @@ mod tests {
         assert_eq!(filter.actions, vec!["start", "die"]);
         assert_eq!(filter.labels, vec!["a=1", "b"]);
         assert_eq!((filter.since, filter.until), (Some(10), Some(20)));
+    }
+
+    #[test]
+    fn a_label_scope_keeps_only_container_events_carrying_its_labels() {
+        let scope = BTreeMap::from([("team".to_string(), "a".to_string())]);
+        let asked = parse_event_filter(Some("type=container,image&label=tier")).unwrap();
+        let narrowed = within_label_scope(asked, "ci", &scope).unwrap();
+        assert_eq!(narrowed.types, vec!["container"]);
+        assert_eq!(narrowed.labels, vec!["tier", "team=a"]);
+        let everything = within_label_scope(EventFilter::default(), "ci", &scope).unwrap();
+        assert_eq!(everything.types, vec!["container"]);
+        let volumes = parse_event_filter(Some("type=volume")).unwrap();
+        let refused = within_label_scope(volumes, "ci", &scope).unwrap_err();
+        assert_eq!(refused.status_code(), 403);
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! `GET /api/stats`: one sample of every running container.
 
+use axum::Extension;
 use axum::extract::State;
 use axum::http::Method;
 use axum::routing::get;
@@ -7,6 +8,7 @@ use axum::routing::get;
 use super::ApiRoute;
 use super::envelope::{ApiResult, list};
 use crate::AppState;
+use crate::auth::Identity;
 use crate::auth::access::Access;
 use app::model::containers::ContainerStats;
 
@@ -24,6 +26,14 @@ pub fn routes() -> Vec<ApiRoute> {
     ]
 }
 
-async fn fleet_stats(State(state): State<AppState>) -> ApiResult {
-    list("stats", state.docker.fleet_stats().await?)
+/// A label-scoped token sees only the running containers carrying all its labels.
+async fn fleet_stats(
+    State(state): State<AppState>,
+    identity: Option<Extension<Identity>>,
+) -> ApiResult {
+    let stats = match identity.as_ref().and_then(|Extension(id)| id.label_scope()) {
+        Some(labels) => state.docker.labelled_fleet_stats(labels).await?,
+        None => state.docker.fleet_stats().await?,
+    };
+    list("stats", stats)
 }

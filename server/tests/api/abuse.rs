@@ -109,6 +109,32 @@ async fn allowed_hosts_are_served_while_bound_to_loopback() {
 }
 
 #[tokio::test]
+async fn an_allowed_host_with_a_port_is_served_on_that_port_only() {
+    let app = TestApp::spawn_configured(|config| {
+        config.allowed_hosts = vec!["other.test:8080".into(), "any-port.test".into()];
+    })
+    .await;
+    for host in [
+        "other.test:8080",
+        "OTHER.test:8080",
+        "any-port.test",
+        "any-port.test:9",
+    ] {
+        let reply = app
+            .send(Method::GET, "/api/commands", &[("host", host)], None)
+            .await;
+        assert_eq!(reply.status.as_u16(), 200, "{host}");
+    }
+    for host in ["other.test:9", "other.test", "other.test:80800"] {
+        let refused = app
+            .send(Method::GET, "/api/commands", &[("host", host)], None)
+            .await
+            .expect_error(403);
+        assert!(refused.contains("--allowed-hosts"), "{host}: {refused}");
+    }
+}
+
+#[tokio::test]
 async fn a_page_on_an_allowed_host_may_post_but_a_foreign_origin_may_not() {
     let app = TestApp::spawn_configured(|config| {
         config.allowed_hosts = vec!["berth.test".into()];

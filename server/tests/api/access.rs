@@ -309,6 +309,134 @@ async fn a_label_scoped_token_sees_and_touches_only_its_containers() {
     assert_eq!(labels.get("tier").map(String::as_str), Some("web"));
 }
 
+/// The JSON messages of a Server-Sent Events body that has ended.
+fn sse_messages(body: &str) -> Vec<serde_json::Value> {
+    body.lines()
+        .filter_map(|line| line.strip_prefix("data:"))
+        .filter_map(|data| serde_json::from_str(data.trim()).ok())
+        .collect()
+}
+
+/// The names of the containers in a fleet stats answer.
+fn sampled_names(stats: &serde_json::Value) -> Vec<String> {
+    stats["stats"]
+        .as_array()
+        .expect("stats list")
+        .iter()
+        .filter_map(|sample| sample["name"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_label_scoped_token_sees_only_its_containers_in_fleet_stats_and_events() {
+    let app = TestApp::spawn().await;
+    let team = unique("team");
+    let mine = unique("scoped-fleet-mine");
+    let other = unique("scoped-fleet-other");
+    let now = || {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("clock")
+            .as_secs()
+    };
+    let since = now();
+    // Made while authentication is still off (no credential exists yet).
+    let _mine = app
+        .create_container(json!({"image": test_image(), "name": mine, "command": ["sleep", "60"], "labels": {"team": team}}))
+        .await;
+    let _other = app
+        .create_container(json!({"image": test_image(), "name": other, "command": ["sleep", "60"]}))
+        .await;
+    for name in [&mine, &other] {
+        app.post_empty(&format!("/api/containers/{name}/start"))
+            .await
+            .expect(200);
+    }
+    let until = now() + 1;
+    let admin = bearer(&token(&app.store, "fleet-root", Role::Admin));
+    let scoped = bearer(&scoped_token(
+        &app.store,
+        "fleet-team",
+        Role::Viewer,
+        BTreeMap::from([("team".to_string(), team.clone())]),
+        &[],
+    ));
+    let auth = [("authorization", scoped.as_str())];
+
+    let everyone = app
+        .send(
+            Method::GET,
+            "/api/stats",
+            &[("authorization", &admin)],
+            None,
+        )
+        .await
+        .expect(200);
+    let everyone = sampled_names(&everyone);
+    assert!(
+        everyone.contains(&mine) && everyone.contains(&other),
+        "{everyone:?}"
+    );
+    let fleet = app
+        .send(Method::GET, "/api/stats", &auth, None)
+        .await
+        .expect(200);
+    assert_eq!(sampled_names(&fleet), std::slice::from_ref(&mine));
+    assert_eq!(fleet["count"], 1);
+
+    // A replay of the moments both were made in: the admin sees both, the scoped token only its own.
+    let replay = format!("/api/events?since={since}&until={until}");
+    let all_events = app
+        .send(Method::GET, &replay, &[("authorization", &admin)], None)
+        .await;
+    assert_eq!(all_events.status.as_u16(), 200, "{}", all_events.text);
+    let all_events = sse_messages(&all_events.text);
+    let named = |events: &[serde_json::Value], name: &str| {
+        events.iter().filter(|e| e["name"] == name).count()
+    };
+    assert!(named(&all_events, &other) >= 2, "{all_events:?}");
+    let scoped_events = app.send(Method::GET, &replay, &auth, None).await;
+    assert_eq!(scoped_events.status.as_u16(), 200, "{}", scoped_events.text);
+    let scoped_events = sse_messages(&scoped_events.text);
+    let actions: Vec<&str> = scoped_events
+        .iter()
+        .filter_map(|e| e["action"].as_str())
+        .collect();
+    assert!(
+        actions.contains(&"create") && actions.contains(&"start"),
+        "{scoped_events:?}"
+    );
+    assert!(
+        scoped_events
+            .iter()
+            .all(|e| e["name"] == mine.as_str() && e["type"] == "container"),
+        "{scoped_events:?}"
+    );
+    // The client's own filters narrow further; other kinds of objects are beyond the scope.
+    let filtered = app
+        .send(
+            Method::GET,
+            &format!("{replay}&type=container&event=start"),
+            &auth,
+            None,
+        )
+        .await;
+    let filtered = sse_messages(&filtered.text);
+    assert_eq!(filtered.len(), 1, "{filtered:?}");
+    assert_eq!(filtered[0]["action"], "start");
+    let refused = app
+        .send(Method::GET, &format!("{replay}&type=volume"), &auth, None)
+        .await
+        .expect_error(403);
+    assert!(refused.contains("container events"), "{refused}");
+    // Fleet-wide objects other than containers stay out of reach.
+    for path in ["/api/images", "/api/networks", "/api/system/info"] {
+        app.send(Method::GET, path, &auth, None)
+            .await
+            .expect_error(403);
+    }
+}
+
 #[tokio::test]
 async fn an_allow_list_narrows_a_token_to_its_verbs_plus_listing_and_details() {
     let app = TestApp::spawn().await;

@@ -523,6 +523,24 @@ async fn berth_refuses_to_listen_on_all_addresses_without_credentials() {
     assert_eq!(off.status.code(), Some(2));
 }
 
+/// Asserts a CLI table like `docker ps`: every column of every row starts where its heading starts,
+/// after at least two spaces, whatever the width of the values.
+#[track_caller]
+fn assert_columns_aligned(table: &str, columns: usize) {
+    let column_starts = |line: &str| -> Vec<usize> {
+        let bytes = line.as_bytes();
+        (0..bytes.len())
+            .filter(|&i| bytes[i] != b' ' && (i == 0 || i >= 2 && &bytes[i - 2..i] == b"  "))
+            .collect()
+    };
+    let mut lines = table.lines();
+    let heading = column_starts(lines.next().expect("a heading line"));
+    assert_eq!(heading.len(), columns, "{table}");
+    for line in lines {
+        assert_eq!(column_starts(line), heading, "misaligned:\n{table}");
+    }
+}
+
 #[tokio::test]
 async fn the_cli_manages_users_and_tokens_whose_secret_is_the_last_line() {
     let data = tempfile::tempdir().expect("temp dir");
@@ -586,9 +604,29 @@ async fn the_cli_manages_users_and_tokens_whose_secret_is_the_last_line() {
     assert_eq!(me["user"]["name"], "ci");
     login(&app, "ana", "correct horse battery").await;
 
+    let long_name = "a-token-whose-name-is-longer-than-thirty-characters";
+    assert!(
+        berth(
+            &[
+                "token",
+                "create",
+                long_name,
+                "--role",
+                "admin",
+                "--data-dir",
+                dir
+            ],
+            None
+        )
+        .status
+        .success()
+    );
     let tokens = berth(&["token", "list", "--data-dir", dir], None);
     let tokens = String::from_utf8_lossy(&tokens.stdout).to_string();
     assert!(tokens.contains("ci") && tokens.contains("team=web") && !tokens.contains(&secret));
+    assert_columns_aligned(&tokens, 6);
+    let listed = berth(&["user", "list", "--data-dir", dir], None);
+    assert_columns_aligned(&String::from_utf8_lossy(&listed.stdout), 3);
     assert!(
         berth(&["token", "revoke", "ci", "--data-dir", dir], None)
             .status

@@ -28,16 +28,21 @@ impl DockerService {
             let message = format!("Container '{name}' is already stopped");
             return Ok(action(message, full_id, name, "stopped"));
         }
-        let client = self.client().await?;
+        // The daemon answers once the process exits or, after `timeout` seconds, is killed.
+        let limit = self.docker_timeout_plus(stop_wait(timeout));
+        let client = self.client_within(limit).await?;
         let options = StopContainerOptions {
             t: Some(timeout),
             ..Default::default()
         };
         let stop = client.stop_container(&full_id, Some(options));
-        let message = match self.call(Operation::ContainerStop, stop).await {
+        let message = match self
+            .call_within(Operation::ContainerStop, limit, stop)
+            .await
+        {
             Ok(()) => format!("Container '{name}' stopped"),
             Err(err) if is_not_modified(&err) => format!("Container '{name}' is already stopped"),
-            Err(err) => return Err(self.fail(err, &subject(id)).await),
+            Err(err) => return Err(self.fail_within(err, &subject(id), limit).await),
         };
         Ok(action(message, full_id, name, "stopped"))
     }
@@ -50,14 +55,19 @@ impl DockerService {
     ) -> Result<ActionResult, AppError> {
         let timeout = clamp_timeout(timeout)?;
         let (full_id, name) = self.resolve(id).await?;
-        let client = self.client().await?;
+        // A restart is a stop (waiting up to `timeout` seconds before the kill) and a start.
+        let limit = self.docker_timeout_plus(stop_wait(timeout));
+        let client = self.client_within(limit).await?;
         let options = RestartContainerOptions {
             t: Some(timeout),
             ..Default::default()
         };
         let restart = client.restart_container(&full_id, Some(options));
-        if let Err(err) = self.call(Operation::ContainerRestart, restart).await {
-            return Err(self.fail(err, &subject(id)).await);
+        if let Err(err) = self
+            .call_within(Operation::ContainerRestart, limit, restart)
+            .await
+        {
+            return Err(self.fail_within(err, &subject(id), limit).await);
         }
         Ok(action(
             format!("Container '{name}' restarted"),
@@ -210,6 +220,11 @@ fn action(message: String, container_id: String, name: String, status: &str) -> 
         name,
         status: status.into(),
     }
+}
+
+/// How long the daemon may wait, given a stop timeout of [`clamp_timeout`], before it kills.
+fn stop_wait(timeout: i32) -> std::time::Duration {
+    std::time::Duration::from_secs(u64::try_from(timeout).unwrap_or(0))
 }
 
 pub(super) fn clamp_timeout(timeout: i64) -> Result<i32, AppError> {

@@ -1,6 +1,6 @@
 //! Live resource usage: one container's stats as a stream, and the whole fleet's in one call.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Mutex, OnceLock};
 
 use bollard::models::{ContainerCpuStats, ContainerCpuUsage, ContainerStatsResponse};
@@ -120,8 +120,23 @@ impl DockerService {
     /// [`super::FLEET_WATCH_IDLE`] after a fleet request), and for containers it does not hold yet the
     /// daemon's one-shot stats, up to [`FLEET_STATS_CONCURRENCY`] at a time.
     pub async fn fleet_stats(&self) -> Result<Vec<ContainerStats>, AppError> {
+        self.labelled_fleet_stats(&BTreeMap::new()).await
+    }
+
+    /// [`Self::fleet_stats`] of the running containers carrying every one of `labels` (a label-scoped
+    /// caller's view), filtered by the daemon in the same single list call.
+    pub async fn labelled_fleet_stats(
+        &self,
+        labels: &BTreeMap<String, String>,
+    ) -> Result<Vec<ContainerStats>, AppError> {
         let client = self.client().await?;
-        let list = client.list_containers(Some(ListContainersOptions::default()));
+        let label_filters: Vec<String> = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let options = ListContainersOptions {
+            filters: (!label_filters.is_empty())
+                .then(|| HashMap::from([("label".to_string(), label_filters)])),
+            ..Default::default()
+        };
+        let list = client.list_containers(Some(options));
         let running = match self.call(Operation::ContainerList, list).await {
             Ok(items) => items,
             Err(err) => return Err(self.fail(err, "Container list").await),
