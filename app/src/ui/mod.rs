@@ -97,10 +97,20 @@ fn percent_decoded(segment: &str) -> String {
 }
 
 /// The document's `<title>`, following the route ([`page_title`]); inside the router.
+///
+/// On the server, the `<head>` is written after the page, when the router's location may already be disposed:
+/// the title then is the one of the path the page was rendered for.
 #[component]
 pub fn PageTitle() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
-    view! { <leptos_meta::Title text=move || page_title(&location.pathname.get())/> }
+    let rendered_for = page_title(&location.pathname.get_untracked());
+    let title = move || {
+        location
+            .pathname
+            .try_get()
+            .map_or_else(|| rendered_for.clone(), |path| page_title(&path))
+    };
+    view! { <leptos_meta::Title text=title/> }
 }
 
 /// The nav bar: one link per page, the current one marked `aria-current="page"` (by the router's `<A>`).
