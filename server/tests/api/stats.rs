@@ -8,19 +8,25 @@ use serde_json::{Value, json};
 
 use crate::helpers::*;
 
-#[tokio::test]
-async fn stream_stats_send_a_sample_about_every_second() {
-    let app = TestApp::spawn().await;
-    let name = unique("statstream");
-    let _guard = app.running_container(&name).await;
-    let mut samples = app
+/// Opens `name`'s stats stream and checks that it is one.
+async fn stats_stream(app: &TestApp, name: &str) -> SseStream {
+    let stream = app
         .sse(
             Method::GET,
             &format!("/api/containers/{name}/stats?stream=true"),
             None,
         )
         .await;
-    samples.expect_stream();
+    stream.expect_stream();
+    stream
+}
+
+#[tokio::test]
+async fn stream_stats_send_a_sample_about_every_second() {
+    let app = TestApp::spawn().await;
+    let name = unique("statstream");
+    let _guard = app.running_container(&name).await;
+    let mut samples = stats_stream(&app, &name).await;
     let started = Instant::now();
     let mut seen = Vec::new();
     for _ in 0..3 {
@@ -47,14 +53,7 @@ async fn a_stats_stream_ends_when_its_container_stops() {
     let app = TestApp::spawn().await;
     let name = unique("statstop");
     let _guard = app.running_container(&name).await;
-    let mut samples = app
-        .sse(
-            Method::GET,
-            &format!("/api/containers/{name}/stats?stream=true"),
-            None,
-        )
-        .await;
-    samples.expect_stream();
+    let mut samples = stats_stream(&app, &name).await;
     let first = samples.next_event(Duration::from_secs(10)).await.unwrap();
     assert!(first.data["pids"].as_u64().unwrap() >= 1, "{}", first.data);
     app.post(
@@ -74,14 +73,7 @@ async fn a_stats_stream_ends_when_its_container_stops() {
     app.wait_for_no_open_streams(Duration::from_secs(10)).await;
 
     // a stopped container's stream sends the one zeroed sample and ends
-    let mut stopped = app
-        .sse(
-            Method::GET,
-            &format!("/api/containers/{name}/stats?stream=true"),
-            None,
-        )
-        .await;
-    stopped.expect_stream();
+    let mut stopped = stats_stream(&app, &name).await;
     let only = stopped.until_end(Duration::from_secs(15)).await;
     assert_eq!(only.len(), 1, "{only:?}");
     assert_eq!(only[0].data["memory_usage"], 0, "{}", only[0].data);
