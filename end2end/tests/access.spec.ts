@@ -1,7 +1,7 @@
 // Access control in the console, against a second Berth that has users (scripts/test.sh starts it on
 // BERTH_AUTH_URL with a data directory of its own holding the users below, made with `berth user add`).
 //
-// Selectors: #login-form with the labelled fields "User name" and "Password"; .user-menu .who; the
+// Selectors: #login-form with the labelled fields "Username" and "Password"; .user-menu .who; the
 // containers table's row actions named "Stop <name>" / "Start <name>"; #create-volume; #prune-images;
 // #create-token, #token-secret, #tokens-table; #create-user, #users-table; #audit-table; role="dialog".
 import { test, expect, type Page } from "@playwright/test";
@@ -32,7 +32,7 @@ test.afterAll(() => {
 async function signIn(page: Page, user: { name: string; password: string }): Promise<void> {
   await page.goto("/login");
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
-  await page.getByLabel("User name").fill(user.name);
+  await page.getByLabel("Username").fill(user.name);
   await page.getByLabel("Password").fill(user.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page).toHaveURL(`${AUTH_URL}/`);
@@ -67,7 +67,7 @@ test("a console page without a session leads to the sign-in page, and a wrong pa
   await page.goto("/");
   await expect(page).toHaveURL(`${AUTH_URL}/login`);
   await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
-  await page.getByLabel("User name").fill(VIEWER.name);
+  await page.getByLabel("Username").fill(VIEWER.name);
   await page.getByLabel("Password").fill("not-the-password");
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("alert")).toContainText("Invalid username or password");

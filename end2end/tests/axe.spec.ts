@@ -76,7 +76,7 @@ for (const theme of THEMES) {
     expect(ADMIN.password, "BERTH_E2E_ADMIN_PASSWORD is set by scripts/test.sh").not.toBe("");
     await openHydrated(page, `${AUTH_URL}/login`, theme);
     await expectNoSeriousViolations(page, `/login (${theme})`);
-    await page.getByLabel("User name").fill(ADMIN.name);
+    await page.getByLabel("Username").fill(ADMIN.name);
     await page.getByLabel("Password").fill(ADMIN.password);
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page).toHaveURL(`${AUTH_URL}/`);

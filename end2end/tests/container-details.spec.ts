@@ -133,7 +133,9 @@ test("a stop made with the docker CLI shows on the open page, and Remove asks fi
   await expect(page.locator('[data-fact="state"] dd')).toHaveText("running");
   docker("stop", "-t", "0", NAME);
   await expect(page.locator('[data-fact="state"] dd')).toHaveText("exited", { timeout: 5_000 });
-  await expect(page.getByRole("button", { name: `Start ${NAME}`, exact: true })).toBeEnabled();
+  // Only what applies is shown: "Start <name>" finds one button (no "Restart <name>" beside it).
+  await expect(page.getByRole("button", { name: `Start ${NAME}` })).toBeEnabled();
+  await expect(page.getByRole("button", { name: `Stop ${NAME}` })).toHaveCount(0);
   const marker = await page.evaluate(() => (window as unknown as { __marker?: number }).__marker);
   expect(marker, "the page was reloaded").toBe(1);
 
@@ -150,4 +152,29 @@ test("a stop made with the docker CLI shows on the open page, and Remove asks fi
   await expect(page.locator(`#containers-table tr[data-name="${NAME}"]`)).toHaveCount(0, { timeout: 10_000 });
   expect(() => execFileSync("docker", ["inspect", NAME], { stdio: "pipe", env: process.env })).toThrow(/No such object/);
   expect(pageErrors).toEqual([]);
+});
+
+test("a container removed with the docker CLI leaves its open page saying so, without its old facts", async ({ page }) => {
+  const gone = `${NAME}-gone`;
+  docker("run", "-d", "--name", gone, "--network", "none", "--label", `berth.e2e=${SUFFIX}`, IMAGE, "sleep", "600");
+  try {
+    const pageErrors: string[] = [];
+    page.on("pageerror", (err) => pageErrors.push(err.message));
+    await page.goto(`/containers/${gone}`);
+    await expect(page.locator('body[data-hydrated="true"]')).toBeAttached({ timeout: 30_000 });
+    await expect(page.locator('[data-fact="state"] dd')).toHaveText("running");
+    // the tab is named after the container
+    await expect(page).toHaveTitle(`${gone} · Containers · Berth`);
+    docker("rm", "-f", gone);
+    await expect(page.locator('[role="alert"]')).toContainText("not found", { timeout: 5_000 });
+    await expect(page.locator('[data-fact="state"]')).toHaveCount(0);
+    await expect(page.getByRole("button", { name: `Stop ${gone}` })).toHaveCount(0);
+    expect(pageErrors).toEqual([]);
+  } finally {
+    try {
+      docker("rm", "-f", gone);
+    } catch {
+      // removed by the test
+    }
+  }
 });

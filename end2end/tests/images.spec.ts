@@ -207,3 +207,23 @@ test("prune first lists the dangling images and the space they free, then remove
     removeImages(tag);
   }
 });
+
+test("an image's open page lists a container made from it with the docker CLI, and drops it once removed", async ({ page }) => {
+  const name = `berth-e2e-user-of-image-${SUFFIX}`;
+  try {
+    const errors = await open(page, `/images/${IMAGE}`);
+    const users = page.locator("#image-containers");
+    await expect(users).not.toContainText(name);
+    docker("create", "--name", name, "--network", "none", IMAGE, "sleep", "60");
+    await expect(users).toContainText(name, { timeout: 5_000 });
+    docker("rm", "-f", name);
+    await expect(users).not.toContainText(name, { timeout: 5_000 });
+    expect(errors).toEqual([]);
+  } finally {
+    try {
+      docker("rm", "-f", name);
+    } catch {
+      // removed by the test
+    }
+  }
+});

@@ -189,6 +189,7 @@ fn CreateContainerForm() -> impl IntoView {
                 <input
                     type="checkbox"
                     id="create-start"
+                    checked=move || start.get()
                     prop:checked=move || start.get()
                     on:change=move |ev| start.set(event_target_checked(&ev))
                 />

@@ -258,6 +258,7 @@ pub fn ContainersPage() -> impl IntoView {
                     <input
                         type="checkbox"
                         id="show-all"
+                        checked=move || show_all.get()
                         prop:checked=move || show_all.get()
                         on:change=move |ev| show_all.set(event_target_checked(&ev))
                     />

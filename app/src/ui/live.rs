@@ -15,8 +15,10 @@ use crate::model::live::LogLine;
 pub const CONTAINER_LIST_EVENTS: &str =
     "type=container&event=create,start,die,stop,kill,destroy,pause,unpause,rename,restart";
 
-/// The image events that change what the images list shows.
-pub const IMAGE_LIST_EVENTS: &str = "type=image&event=pull,delete,tag,untag,import,load";
+/// The events that change what the images list and an image's page show: the image events, and the
+/// creation and removal of containers (an image's "in use" count and the containers using it).
+pub const IMAGE_LIST_EVENTS: &str =
+    "type=image,container&event=pull,delete,tag,untag,import,load,create,destroy";
 
 /// The volume events that change what the volumes list shows.
 pub const VOLUME_LIST_EVENTS: &str = "type=volume&event=create,destroy";

@@ -250,15 +250,17 @@ where
             let text = describe(&item);
             let extra = children.clone().map(|children| children());
             let close = Callback::new(move |()| target.set(None));
+            // The focus moves into the dialog, onto the choice that destroys nothing (as WAI-ARIA advises).
+            let cancel = NodeRef::<leptos::html::Button>::new();
+            focus_when_shown(cancel);
             view! {
                 <DialogFrame title_id="dialog-title" title on_close=close>
                     <p>{text}</p>
                     {extra}
                     <div class="dialog-actions">
-                        <button class="cancel" on:click=move |_| target.set(None)>"Cancel"</button>
+                        <button class="cancel" node_ref=cancel on:click=move |_| target.set(None)>"Cancel"</button>
                         <button
                             class="danger"
-                            autofocus=true
                             on:click=move |_| {
                                 target.set(None);
                                 on_confirm.run(item.clone());

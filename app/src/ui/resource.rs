@@ -274,7 +274,8 @@ impl<F: Future> Future for Untracked<F> {
 }
 
 /// A page's resource with its actions: shows `loading` until the first load, then the failed action's banner,
-/// the failed load's banner (the last good data stays below it) and `render`'s view of the data.
+/// the failed load's banner (the last good data stays below it, unless the load found nothing: the object
+/// is gone) and `render`'s view of the data.
 ///
 /// `render` runs once, with a signal that follows the resource, and the caller's role (to show only the
 /// actions the caller may do).
@@ -298,10 +299,12 @@ where
     D::Value: Clone + PartialEq + Send + Sync + 'static,
     R: Fn(Signal<D::Value>, Option<Role>) -> AnyView + Clone + Send + Sync + 'static,
 {
-    // The last good data: a failed reload keeps it on screen under the banner.
+    // The last good data: a failed reload keeps it on screen under the banner, unless the object is gone
+    // (a detail page whose container was removed shows the "Not found" banner, not its old facts).
     let data = Memo::new(
         move |previous: Option<&Option<D::Value>>| match resource.latest() {
             Some(Ok(value)) => Some(value),
+            Some(Err(AppError::NotFound(_))) => None,
             _ => previous.cloned().flatten(),
         },
     );

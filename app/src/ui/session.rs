@@ -164,7 +164,7 @@ pub fn LoginPage() -> impl IntoView {
         <section class="page login-page">
             <h1>"Sign in to Berth"</h1>
             <form id="login-form" class="stacked-form" on:submit=submit>
-                <label for="login-username">"User name"</label>
+                <label for="login-username">"Username"</label>
                 <input
                     id="login-username"
                     type="text"

@@ -199,19 +199,28 @@ pub fn OverviewTab(
     let (for_rename, for_recreate, image) = (name.clone(), name.clone(), container.image.clone());
     let buttons = view! {
         <div class="actions container-actions">
-            {may_operate.then(|| view! {
-                <button class="start" aria-label=format!("Start {name}") disabled=move || running || busy()
-                    on:click=move |_| actions.start(for_start.clone())>
-                    "Start"
-                </button>
-                <button class="stop" aria-label=format!("Stop {name}") disabled=move || !running || busy()
-                    on:click=move |_| actions.stop(for_stop.clone())>
-                    "Stop"
-                </button>
-                <button class="restart" aria-label=format!("Restart {name}") disabled=busy
-                    on:click=move |_| actions.restart(for_restart.clone())>
-                    "Restart"
-                </button>
+            // Start while stopped; Stop and Restart while running. Only what applies is shown, so "Start web"
+            // never sits beside "Restart web" (whose name contains it).
+            {may_operate.then(|| if running {
+                view! {
+                    <button class="stop" aria-label=format!("Stop {name}") disabled=busy
+                        on:click=move |_| actions.stop(for_stop.clone())>
+                        "Stop"
+                    </button>
+                    <button class="restart" aria-label=format!("Restart {name}") disabled=busy
+                        on:click=move |_| actions.restart(for_restart.clone())>
+                        "Restart"
+                    </button>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <button class="start" aria-label=format!("Start {name}") disabled=busy
+                        on:click=move |_| actions.start(for_start.clone())>
+                        "Start"
+                    </button>
+                }
+                .into_any()
             })}
             {may_remove.then(|| view! {
                 <button class="rename" aria-label=format!("Rename {name}") disabled=busy
