@@ -273,6 +273,19 @@ impl<F: Future> Future for Untracked<F> {
     }
 }
 
+/// A page rendered on the server for an object that does not exist (`/containers/nope`) answers 404, with its
+/// "Not found" banner; other failures (the daemon down) keep the page's 200 and show their banner.
+fn answer_not_found_for_a_missing_object<T>(first_load: &Result<T, AppError>) {
+    #[cfg(feature = "ssr")]
+    if let Err(AppError::NotFound(_)) = first_load
+        && let Some(response) = use_context::<leptos_axum::ResponseOptions>()
+    {
+        response.set_status(http::StatusCode::NOT_FOUND);
+    }
+    #[cfg(not(feature = "ssr"))]
+    let _ = first_load;
+}
+
 /// A page's resource with its actions: shows `loading` until the first load, then the failed action's banner,
 /// the failed load's banner (the last good data stays below it, unless the load found nothing: the object
 /// is gone) and `render`'s view of the data.
@@ -318,7 +331,8 @@ where
                 let render = render.clone();
                 let failed = failed.clone();
                 Suspend::new(async move {
-                    let _ = first_load.await;
+                    let first = first_load.await;
+                    answer_not_found_for_a_missing_object(&first);
                     let role = caller_role().await;
                     view! {
                         {move || load_error().map(|error| {

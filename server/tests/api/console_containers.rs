@@ -363,3 +363,25 @@ async fn each_page_s_first_paint_carries_its_own_title() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_page_of_a_missing_container_or_image_answers_404_with_its_banner() {
+    let app = TestApp::spawn().await;
+    let missing = unique("no-such");
+    for path in [
+        format!("/containers/{missing}"),
+        format!("/images/{missing}:1"),
+    ] {
+        let page = app.get(&path).await;
+        assert_eq!(page.status.as_u16(), 404, "{path}");
+        assert!(
+            page.content_type.starts_with("text/html"),
+            "{path}: {}",
+            page.content_type
+        );
+        assert!(
+            page.text.contains("role=\"alert\"") && page.text.contains("not found"),
+            "{path}: the banner is in the first paint"
+        );
+    }
+}
