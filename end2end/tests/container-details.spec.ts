@@ -58,6 +58,13 @@ test("the list links each name to its page, whose overview tells image, state an
   await page.locator(`#containers-table tr[data-name="${NAME}"]`).getByRole("link", { name: NAME }).click();
   await expect(page).toHaveURL(new RegExp(`/containers/${NAME}$`));
   await expect(page.getByRole("tab", { name: "Overview" })).toHaveAttribute("aria-selected", "true");
+  // Arrow keys select the next tab and move the focus onto it (WAI-ARIA tabs)
+  await page.getByRole("tab", { name: "Overview" }).focus();
+  await page.keyboard.press("ArrowRight");
+  await expect(page.getByRole("tab", { name: "Logs" })).toHaveAttribute("aria-selected", "true");
+  await expect(page.getByRole("tab", { name: "Logs" })).toBeFocused();
+  await page.keyboard.press("ArrowLeft");
+  await expect(page.getByRole("tab", { name: "Overview" })).toBeFocused();
   await expect(page.locator('[data-fact="image"] dd')).toHaveText(IMAGE);
   await expect(page.locator('[data-fact="state"] dd')).toHaveText("running");
   await expect(page.locator('[data-fact="command"] dd')).toContainText(NEEDLE);

@@ -47,6 +47,22 @@ pub fn ContainerPage() -> impl IntoView {
     }
 }
 
+/// Moves the keyboard focus to tab `key` (the arrow keys select a tab and focus it, as in WAI-ARIA's tabs).
+fn focus_tab(key: &str) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        if let Some(button) = document()
+            .get_element_by_id(&format!("tab-{key}"))
+            .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
+        {
+            let _ = button.focus();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = key;
+}
+
 #[component]
 fn ContainerView(name: String) -> impl IntoView {
     let tab = RwSignal::new(TABS[0].0);
@@ -93,6 +109,7 @@ fn ContainerView(name: String) -> impl IntoView {
                         let at = TABS.iter().position(|(k, _)| *k == key).unwrap_or(0) as isize;
                         let next = (at + step).rem_euclid(TABS.len() as isize) as usize;
                         tab.set(TABS[next].0);
+                        focus_tab(TABS[next].0);
                     }
                 >
                     {*label}
