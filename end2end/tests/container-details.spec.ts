@@ -149,6 +149,8 @@ test("a stop made with the docker CLI shows on the open page, and Remove asks fi
   await page.getByRole("button", { name: `Remove ${NAME}` }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText(`'${NAME}'`);
+  // the focus moves into the dialog, onto the choice that destroys nothing
+  await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
   await dialog.getByRole("button", { name: "Cancel" }).click();
   await expect(dialog).toHaveCount(0);
   expect(docker("inspect", "-f", "{{.State.Status}}", NAME)).toBe("exited");

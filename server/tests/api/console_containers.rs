@@ -365,6 +365,28 @@ async fn each_page_s_first_paint_carries_its_own_title() {
 }
 
 #[tokio::test]
+async fn checkboxes_on_by_default_are_checked_in_the_first_paint() {
+    let app = TestApp::spawn().await;
+    for (path, id) in [
+        ("/containers", "show-all"),
+        ("/containers/new", "create-start"),
+    ] {
+        let page = app.get(path).await;
+        assert_eq!(page.status.as_u16(), 200, "{path}");
+        let input = page
+            .text
+            .split("<input")
+            .find(|tag| tag.contains(&format!("id=\"{id}\"")))
+            .unwrap_or_else(|| panic!("{path}: no input #{id}"));
+        let tag = input.split('>').next().unwrap_or_default();
+        assert!(
+            tag.contains(" checked"),
+            "{path}: #{id} is not checked: <input{tag}>"
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_page_of_a_missing_container_or_image_answers_404_with_its_banner() {
     let app = TestApp::spawn().await;
     let missing = unique("no-such");
